@@ -1,0 +1,15 @@
+"""The `ventanilla` command: wires each package's subcommands, holds no logic."""
+
+import click
+
+from content.cli import content
+from ventanilla import __version__
+
+
+@click.group()
+@click.version_option(__version__, prog_name="ventanilla")
+def cli() -> None:
+    """Ventanilla: offline-first kiosks for the Sub Alcaldías of Cochabamba."""
+
+
+cli.add_command(content)
