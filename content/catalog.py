@@ -91,16 +91,18 @@ def check_catalog(root: Path = DEFAULT_CATALOG_DIR) -> tuple[Catalog | None, lis
     for missing in sorted(set(UNIT_CODES) - unit_codes):
         problems.append(Problem("units.yaml", "units", f"unit {missing} is not listed"))
     _check_unique("units.yaml", "units", [u.code for u in units.units], problems)
-    _check_unique("categories.yaml", "categories", [c.code for c in categories.categories], problems)
-    _check_unique("complaints.yaml", "complaints", [c.code for c in complaints.complaints], problems)
+    _check_unique(
+        "categories.yaml", "categories", [c.code for c in categories.categories], problems
+    )
+    _check_unique(
+        "complaints.yaml", "complaints", [c.code for c in complaints.complaints], problems
+    )
     _check_unique("procedures/", "code", [p.code for _, p in procedures], problems)
 
     category_codes = {c.code for c in categories.categories}
     for file, procedure in procedures:
         if procedure.category not in category_codes:
-            problems.append(
-                Problem(file, "$.category", f"unknown category {procedure.category!r}")
-            )
+            problems.append(Problem(file, "$.category", f"unknown category {procedure.category!r}"))
         _check_form(file, "$.form", procedure.form, problems)
         _check_texts(file, "$", procedure, problems)
     for i, complaint in enumerate(complaints.complaints):

@@ -3,6 +3,7 @@
 import click
 
 from content.cli import content
+from kiosk.cli import kiosk
 from ventanilla import __version__
 
 
@@ -13,3 +14,4 @@ def cli() -> None:
 
 
 cli.add_command(content)
+cli.add_command(kiosk)

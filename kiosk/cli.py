@@ -1,0 +1,81 @@
+"""`ventanilla kiosk ...`: run and look after a sub-office's kiosk server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from content.catalog import DEFAULT_CATALOG_DIR
+from kiosk.migrations import migrations
+from kiosk.settings import Settings
+from kiosk.submissions import ConfigurationError, load_identity
+from ventanilla.database import Database
+
+data_option = click.option(
+    "--data",
+    "data_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The kiosk's data directory (created if missing).",
+)
+
+
+@click.group()
+def kiosk() -> None:
+    """The sub-office kiosk server."""
+
+
+@kiosk.command()
+@data_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--prefix", help="Tracking-code prefix of a new kiosk, e.g. TUN (set once).")
+@click.option("--office", help='Name of the sub-office, e.g. "Sub Alcaldía Tunari".')
+@click.option(
+    "--central-url",
+    default="http://127.0.0.1:8001",
+    show_default=True,
+    help="Central site address for receipts' QR codes, until enrollment pins it.",
+)
+@click.option(
+    "--catalog",
+    "catalog_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=DEFAULT_CATALOG_DIR,
+    help="Catalogue directory served until central sends a signed bundle.",
+)
+def serve(
+    data_dir: Path,
+    host: str,
+    port: int,
+    prefix: str | None,
+    office: str | None,
+    central_url: str,
+    catalog_dir: Path,
+) -> None:
+    """Run the kiosk server on embedded SQLite.
+
+    Example:
+
+        ventanilla kiosk serve --data /var/lib/ventanilla/kiosk --prefix TUN \\
+            --office "Sub Alcaldía Tunari"
+    """
+    import uvicorn
+
+    from kiosk.app import create_app
+
+    settings = Settings(
+        data_dir=data_dir,
+        prefix=prefix.upper() if prefix else None,
+        office=office,
+        central_url=central_url,
+        catalog_dir=catalog_dir,
+    )
+    with Database(settings.db_path, migrations) as database:
+        try:
+            identity = database.write(lambda db: load_identity(db, settings))
+        except (ConfigurationError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"Kiosk {identity.prefix} ({identity.office}) on http://{host}:{port}/")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)

@@ -1,0 +1,49 @@
+"""The kiosk database's schema, one migration per change, never edited once released."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("ventanilla.kiosk")
+
+
+@migrations()
+def m001_submissions(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE kiosk_settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        -- One row per accepted submission. seq is gap-free (assigned by the single
+        -- writer) so central can prove nothing went missing on the way.
+        CREATE TABLE submissions (
+            id TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL UNIQUE,
+            tracking_code TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('application', 'complaint')),
+            code TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'recibido',
+            status_changed_at TEXT,
+            fields TEXT NOT NULL,
+            applicant TEXT,
+            token TEXT NOT NULL,
+            idempotency_key TEXT UNIQUE,
+            request_hash TEXT
+        );
+        CREATE INDEX submissions_submitted_at ON submissions (submitted_at);
+        -- The active catalogue's text, for accent- and case-insensitive search in
+        -- every language at once. Derived data: rebuilt whenever content changes.
+        CREATE VIRTUAL TABLE procedure_search USING fts5 (
+            code UNINDEXED,
+            category UNINDEXED,
+            title,
+            body,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        """
+    )

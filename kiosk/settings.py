@@ -1,0 +1,29 @@
+"""The kiosk's settings: one frozen object, made by the CLI (or a test) and passed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from content.catalog import DEFAULT_CATALOG_DIR
+
+DEFAULT_PREFIX = "KIO"
+DEFAULT_OFFICE = "Sub Alcaldía"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    data_dir: Path
+    # Used once, when a new data directory is set up; stored in its database after.
+    prefix: str | None = None
+    office: str | None = None
+    # Where the receipt's QR points until enrollment pins central's address.
+    central_url: str = "http://127.0.0.1:8001"
+    # The catalogue served until a signed bundle from central replaces it.
+    catalog_dir: Path = DEFAULT_CATALOG_DIR
+    max_body_bytes: int = 64 * 1024
+    municipality: str = "Gobierno Autónomo Municipal de Cochabamba"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "kiosk.db"

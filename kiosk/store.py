@@ -1,0 +1,106 @@
+"""Every SQL statement of the kiosk. Functions take a `sqlite_utils.Database`;
+those that write run in the writer thread (see `ventanilla.database`)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlite_utils
+
+from content.schema import LANGS, Catalog
+
+
+class CodeTaken(Exception):
+    """The tracking code is already in use (a 1 in 2^40 event: draw another)."""
+
+
+# Settings -------------------------------------------------------------------
+
+
+def settings(db: sqlite_utils.Database) -> dict[str, str]:
+    return {row["key"]: row["value"] for row in db.query("SELECT key, value FROM kiosk_settings")}
+
+
+def set_settings(db: sqlite_utils.Database, values: dict[str, str]) -> None:
+    db.conn.executemany(
+        "INSERT INTO kiosk_settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        list(values.items()),
+    )
+
+
+# Catalogue search -----------------------------------------------------------
+
+
+def index_catalog(db: sqlite_utils.Database, catalog: Catalog) -> None:
+    db.execute("DELETE FROM procedure_search")
+    rows = []
+    for p in catalog.procedures:
+        texts = [p.summary, *p.requirements, *p.steps]
+        body = " ".join(getattr(t, lang) or "" for t in texts for lang in LANGS)
+        title = " ".join(getattr(p.title, lang) or "" for lang in LANGS)
+        rows.append((p.code, p.category, f"{p.code} {title}", body))
+    db.conn.executemany(
+        "INSERT INTO procedure_search (code, category, title, body) VALUES (?, ?, ?, ?)", rows
+    )
+
+
+def _match_expression(q: str) -> str | None:
+    # Each word becomes a quoted prefix term, so FTS syntax in user input is inert.
+    words = re.findall(r"\w+", q)
+    return " ".join(f'"{w}"*' for w in words) or None
+
+
+def search_procedures(db: sqlite_utils.Database, q: str) -> list[str]:
+    """Codes of the procedures matching every word of `q`, best match first."""
+    expression = _match_expression(q)
+    if expression is None:
+        return []
+    rows = db.execute(
+        "SELECT code FROM procedure_search WHERE procedure_search MATCH ? "
+        "ORDER BY bm25(procedure_search, 0, 0, 10.0, 1.0), code",
+        [expression],
+    ).fetchall()
+    return [code for (code,) in rows]
+
+
+# Submissions ----------------------------------------------------------------
+
+SUBMISSION_COLUMNS = (
+    "id, seq, tracking_code, kind, code, unit, lang, submitted_at, status, "
+    "status_changed_at, fields, applicant, token, idempotency_key, request_hash"
+)
+
+
+def submission_by_code(db: sqlite_utils.Database, tracking_code: str) -> dict[str, Any] | None:
+    rows = db.query(
+        f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE tracking_code = ?", [tracking_code]
+    )
+    return next(iter(rows), None)
+
+
+def submission_by_idempotency_key(db: sqlite_utils.Database, key: str) -> dict[str, Any] | None:
+    rows = db.query(
+        f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE idempotency_key = ?", [key]
+    )
+    return next(iter(rows), None)
+
+
+def insert_submission(db: sqlite_utils.Database, row: dict[str, Any]) -> dict[str, Any]:
+    """Insert `row` with the next sequence number; `CodeTaken` if its code is in use."""
+    if db.execute(
+        "SELECT 1 FROM submissions WHERE tracking_code = ?", [row["tracking_code"]]
+    ).fetchone():
+        raise CodeTaken(row["tracking_code"])
+    (last,) = db.execute("SELECT coalesce(max(seq), 0) FROM submissions").fetchone()
+    row = {**row, "seq": last + 1}
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    db.execute(f"INSERT INTO submissions ({columns}) VALUES ({marks})", list(row.values()))
+    return row
+
+
+def count_submissions(db: sqlite_utils.Database) -> int:
+    (n,) = db.execute("SELECT count(*) FROM submissions").fetchone()
+    return n

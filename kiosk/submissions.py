@@ -1,0 +1,255 @@
+"""The accept path: check a submission against the catalogue, store it durably, answer.
+
+Plain functions; the HTTP handlers in `controllers.py` only call them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+import sqlite_utils
+
+from content.forms import Invalid, clean_ci, clean_email, clean_fields, clean_phone
+from content.localize import complaint_form
+from content.schema import Catalog
+from kiosk import store
+from kiosk.errors import IdempotencyConflict, InvalidSubmission, NotFound
+from kiosk.settings import DEFAULT_OFFICE, DEFAULT_PREFIX, Settings
+from sync import codes, signing, tokens
+from sync.ids import uuid7
+from sync.messages import Accepted, Applicant, ApplicationIn, SubmissionIn, SubmissionSummary
+from sync.status import STATUS_LABELS
+from ventanilla.database import Database
+from ventanilla.i18n import N_, gettext
+
+MAX_IDEMPOTENCY_KEY = 200
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who this kiosk is: its tracking prefix, its office and its device key."""
+
+    prefix: str
+    office: str
+    private_key: bytes
+    central_url: str
+
+    @property
+    def public_key(self) -> bytes:
+        return signing.public_key(self.private_key)
+
+
+class ConfigurationError(Exception):
+    """The settings contradict what this data directory already is."""
+
+
+def load_identity(db: sqlite_utils.Database, settings: Settings) -> Identity:
+    """This kiosk's identity, set up on first start (a writer task)."""
+    stored = store.settings(db)
+    prefix = stored.get("prefix")
+    if prefix and settings.prefix and settings.prefix != prefix:
+        raise ConfigurationError(
+            f"this kiosk issues {prefix}- codes; its prefix cannot become {settings.prefix}"
+        )
+    new = {}
+    if not prefix:
+        new["prefix"] = prefix = settings.prefix or DEFAULT_PREFIX
+    if settings.office and settings.office != stored.get("office"):
+        new["office"] = settings.office
+    if "device_key" not in stored:
+        new["device_key"] = signing.new_private_key().hex()
+    if new:
+        store.set_settings(db, new)
+    stored |= new
+    return Identity(
+        prefix=prefix,
+        office=stored.get("office", DEFAULT_OFFICE),
+        private_key=bytes.fromhex(stored["device_key"]),
+        central_url=stored.get("central_url", settings.central_url).rstrip("/"),
+    )
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A submission that fits its form, with its values normalised."""
+
+    kind: str
+    code: str
+    unit: str
+    lang: str
+    fields: dict[str, Any]
+    applicant: dict[str, str] | None
+
+
+def check_submission(catalog: Catalog, payload: SubmissionIn) -> Checked:
+    """Check `payload` against the catalogue; `InvalidSubmission` lists every problem."""
+    lang = payload.lang
+    errors: dict[str, str] = {}
+    if isinstance(payload, ApplicationIn):
+        procedure = catalog.procedure(payload.procedure)
+        if procedure is None:
+            message = gettext(lang, N_("No existe el trámite «{code}»."), code=payload.procedure)
+            raise InvalidSubmission(message, {"procedure": message})
+        kind, form, code, unit = "application", procedure.form, procedure.code, procedure.unit
+        if payload.applicant is None:
+            errors["applicant"] = gettext(
+                lang, N_("Una solicitud necesita el nombre de quien la presenta.")
+            )
+    else:
+        category = catalog.complaint(payload.category)
+        if category is None:
+            message = gettext(
+                lang, N_("No existe la categoría de reclamo «{code}»."), code=payload.category
+            )
+            raise InvalidSubmission(message, {"category": message})
+        kind, form, code, unit = "complaint", complaint_form(category), category.code, category.unit
+    fields, field_errors = clean_fields(list(form), payload.fields, lang)
+    errors |= field_errors
+    applicant = None
+    if payload.applicant is not None:
+        applicant, applicant_errors = clean_applicant(payload.applicant, lang)
+        errors |= applicant_errors
+    if errors:
+        raise InvalidSubmission(gettext(lang, N_("Revise los datos marcados.")), errors)
+    return Checked(kind=kind, code=code, unit=unit, lang=lang, fields=fields, applicant=applicant)
+
+
+def clean_applicant(applicant: Applicant, lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    cleaned: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    name = " ".join(applicant.name.split())
+    if not name:
+        errors["applicant.name"] = gettext(lang, N_("Este dato es obligatorio."))
+    cleaned["name"] = name
+    checks = {"ci": clean_ci, "phone": clean_phone, "email": clean_email}
+    for key, clean in checks.items():
+        value = getattr(applicant, key)
+        if value is None or not value.strip():
+            continue
+        try:
+            cleaned[key] = clean(value)
+        except Invalid as exc:
+            errors[f"applicant.{key}"] = gettext(lang, exc.message, **exc.values)
+    return cleaned, errors
+
+
+def request_hash(payload: SubmissionIn) -> str:
+    """A digest of what was asked, to tell a retry from a reuse of its Idempotency-Key."""
+    return hashlib.sha256(msgspec.msgpack.encode(payload)).hexdigest()
+
+
+def accept_task(
+    identity: Identity,
+    checked: Checked,
+    idempotency_key: str | None,
+    digest: str,
+):
+    """The writer task that stores `checked`; returns (row, replayed)."""
+
+    def task(db: sqlite_utils.Database) -> tuple[dict[str, Any], bool]:
+        if idempotency_key is not None:
+            existing = store.submission_by_idempotency_key(db, idempotency_key)
+            if existing is not None:
+                if existing["request_hash"] != digest:
+                    raise IdempotencyConflict(idempotency_key)
+                return existing, True
+        now = datetime.datetime.now(datetime.UTC)
+        submitted_at = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        for _ in range(8):
+            code = codes.new_code(identity.prefix)
+            row = {
+                "id": str(uuid7(int(submitted_at.timestamp() * 1000))),
+                "tracking_code": code,
+                "kind": checked.kind,
+                "code": checked.code,
+                "unit": checked.unit,
+                "lang": checked.lang,
+                "submitted_at": iso(submitted_at),
+                "status": "recibido",
+                "fields": json.dumps(checked.fields, ensure_ascii=False),
+                "applicant": json.dumps(checked.applicant, ensure_ascii=False)
+                if checked.applicant
+                else None,
+                "token": tokens.make_token(identity.private_key, code, submitted_at, checked.code),
+                "idempotency_key": idempotency_key,
+                "request_hash": digest,
+            }
+            try:
+                return store.insert_submission(db, row), False
+            except store.CodeTaken:
+                continue
+        raise RuntimeError("could not draw an unused tracking code")
+
+    return task
+
+
+async def accept(
+    database: Database,
+    identity: Identity,
+    catalog: Catalog,
+    payload: SubmissionIn,
+    idempotency_key: str | None,
+) -> tuple[Accepted, bool]:
+    """Check and store a submission; return once it is durable (and whether it was a retry)."""
+    if idempotency_key is not None and not 1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
+        message = gettext(
+            payload.lang, N_("La cabecera Idempotency-Key debe tener de 1 a 200 caracteres.")
+        )
+        raise InvalidSubmission(message, {"Idempotency-Key": message})
+    checked = check_submission(catalog, payload)
+    task = accept_task(identity, checked, idempotency_key, request_hash(payload))
+    row, replayed = await database.write_async(task)
+    return accepted(row, identity), replayed
+
+
+def iso(moment: datetime.datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def track_url(identity: Identity, row: dict[str, Any]) -> str:
+    return f"{identity.central_url}/t/{row['tracking_code']}?s={row['token']}"
+
+
+def accepted(row: dict[str, Any], identity: Identity) -> Accepted:
+    return Accepted(
+        id=row["id"],
+        tracking_code=row["tracking_code"],
+        submitted_at=datetime.datetime.fromisoformat(row["submitted_at"]),
+        status=row["status"],
+        track_url=track_url(identity, row),
+    )
+
+
+def find_submission(
+    db: sqlite_utils.Database, catalog: Catalog, identity: Identity, typed_code: str, lang: str
+) -> SubmissionSummary:
+    """What a tracking code shows, with no personal data; `NotFound` otherwise."""
+    not_found = NotFound(gettext(lang, N_("No encontramos ese código de seguimiento.")))
+    try:
+        code = codes.parse_code(typed_code)
+    except codes.InvalidCode:
+        raise not_found from None
+    row = store.submission_by_code(db, code)
+    if row is None:
+        raise not_found
+    if row["kind"] == "application":
+        procedure = catalog.procedure(row["code"])
+        title = procedure.title.get(lang) if procedure else row["code"]
+    else:
+        category = catalog.complaint(row["code"])
+        title = category.title.get(lang) if category else row["code"]
+    return SubmissionSummary(
+        tracking_code=row["tracking_code"],
+        kind=row["kind"],
+        code=row["code"],
+        title=title,
+        office=identity.office,
+        submitted_at=datetime.datetime.fromisoformat(row["submitted_at"]),
+        status=row["status"],
+        status_label=gettext(lang, STATUS_LABELS[row["status"]]),
+    )

@@ -1,0 +1,134 @@
+"""Wire types: every message that crosses HTTP, defined once.
+
+Schema evolution rules (msgspec's): a new field always gets a default, no field
+is renamed or retyped, and unknown fields are ignored, so an older kiosk can
+read what a newer central sends and the other way round.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+Lang = Literal["es", "qu", "en"]
+Kind = Literal["application", "complaint"]
+Status = Literal[
+    "recibido", "en_revision", "observado", "aprobado", "rechazado", "resuelto", "cerrado"
+]
+FieldValue = str | int | float | bool | None
+Fields = Annotated[dict[Annotated[str, Meta(max_length=40)], FieldValue], Meta(max_length=60)]
+
+
+class Applicant(msgspec.Struct, kw_only=True):
+    """Who applies or complains. Sealed at rest on the kiosk; never shown publicly."""
+
+    name: Annotated[str, Meta(min_length=1, max_length=120)]
+    ci: Annotated[str, Meta(max_length=30)] | None = None
+    phone: Annotated[str, Meta(max_length=30)] | None = None
+    email: Annotated[str, Meta(max_length=254)] | None = None
+
+
+class ApplicationIn(msgspec.Struct, kw_only=True, tag="application", tag_field="kind"):
+    """An application for a procedure (trámite), as a kiosk screen or desk sends it."""
+
+    procedure: Annotated[str, Meta(max_length=24)]
+    fields: Fields = {}
+    applicant: Applicant | None = None
+    lang: Lang = "es"
+
+
+class ComplaintIn(msgspec.Struct, kw_only=True, tag="complaint", tag_field="kind"):
+    """A reclamo, queja, denuncia or sugerencia; `applicant` null keeps it anonymous."""
+
+    category: Annotated[str, Meta(max_length=40)]
+    fields: Fields = {}
+    applicant: Applicant | None = None
+    lang: Lang = "es"
+
+
+SubmissionIn = ApplicationIn | ComplaintIn
+
+
+class Accepted(msgspec.Struct, kw_only=True):
+    """The answer to an accepted submission: durable by the time it is sent."""
+
+    id: str
+    tracking_code: str
+    submitted_at: datetime.datetime
+    status: Status
+    track_url: str
+
+
+class SubmissionSummary(msgspec.Struct, kw_only=True):
+    """What anyone holding a tracking code may see: no personal data."""
+
+    tracking_code: str
+    kind: Kind
+    code: str
+    title: str
+    office: str
+    submitted_at: datetime.datetime
+    status: Status
+    status_label: str
+
+
+# The catalogue as a screen sees it: one language, Spanish where untranslated.
+
+
+class ChoiceOut(msgspec.Struct, kw_only=True):
+    value: str
+    label: str
+
+
+class FieldOut(msgspec.Struct, kw_only=True):
+    name: str
+    type: str
+    label: str
+    required: bool
+    help: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    min: float | None = None
+    max: float | None = None
+    choices: list[ChoiceOut] | None = None
+
+
+class ProcedureSummary(msgspec.Struct, kw_only=True):
+    code: str
+    category: str
+    title: str
+    summary: str
+    fee_bs: float | None
+
+
+class ProcedureOut(msgspec.Struct, kw_only=True):
+    code: str
+    category: str
+    category_title: str
+    title: str
+    summary: str
+    requirements: list[str]
+    steps: list[str]
+    fee_bs: float | None
+    fee_note: str | None
+    unit: str
+    unit_name: str
+    where: str | None
+    form: list[FieldOut]
+    source: str
+    verified_on: datetime.date
+    lang: Lang
+
+
+class ComplaintCategoryOut(msgspec.Struct, kw_only=True):
+    code: str
+    kind: str
+    unit: str
+    unit_name: str
+    title: str
+    summary: str
+    form: list[FieldOut]
+    lang: Lang

@@ -1,0 +1,196 @@
+"""SQLite for a single-process server: one writer thread with group commit, many readers.
+
+Every connection runs in WAL mode with ``synchronous=FULL`` (a per-connection
+setting, so it is set on each one): a commit has reached the disk when COMMIT
+returns, and a power cut after that loses nothing.
+
+Writes are plain functions ``fn(db)`` handed to the single writer thread. It
+takes every task waiting in its queue, runs each inside a savepoint of one
+``BEGIN IMMEDIATE`` transaction and commits once (group commit): under load,
+one fsync serves many submissions, and no caller hears back before the COMMIT
+that holds its own write has returned. A task that raises is rolled back to its
+savepoint alone; the others in the batch still commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import anyio.to_thread
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+class StorageUnavailable(Exception):
+    """The database could not commit (disk full, I/O error): nothing was written."""
+
+
+def connect(path: Path | str, *, readonly: bool = False) -> sqlite_utils.Database:
+    """A connection with the durability settings every connection must have."""
+    # isolation_level=None: transactions are begun explicitly, never implicitly.
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=30000")
+    if readonly:
+        conn.execute("PRAGMA query_only=ON")
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+# SQLite's primary result codes for a full disk and an I/O error.
+_SQLITE_FULL, _SQLITE_IOERR = 13, 10
+
+
+def _storage_failure(exc: BaseException) -> StorageUnavailable | None:
+    """`exc` as StorageUnavailable when the disk, not the code, is at fault."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (_SQLITE_FULL, _SQLITE_IOERR):
+        return StorageUnavailable(str(exc))
+    return None
+
+
+_Task = tuple[Callable[[sqlite_utils.Database], object], concurrent.futures.Future]
+
+
+class Database:
+    """One SQLite file: a writer thread that group-commits, and a reader per thread."""
+
+    def __init__(self, path: Path | str, migrations: Migrations, *, max_batch: int = 256):
+        self.path = Path(path)
+        self.migrations = migrations
+        self.max_batch = max_batch
+        self._queue: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self._local = threading.local()
+        self._readers: list[sqlite_utils.Database] = []
+        self._readers_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def open(self) -> Database:
+        """Migrate the file and start the writer thread."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        writer = connect(self.path)
+        self.migrations.apply(writer)
+        self._thread = threading.Thread(
+            target=self._run, args=(writer,), name=f"writer:{self.path.name}", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        with self._readers_lock:
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
+
+    def __enter__(self) -> Database:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # Reading --------------------------------------------------------------
+
+    def reader(self) -> sqlite_utils.Database:
+        """This thread's read-only connection (opened on first use)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = connect(self.path, readonly=True)
+            self._local.db = db
+            with self._readers_lock:
+                self._readers.append(db)
+        return db
+
+    def read(self, fn: Callable[[sqlite_utils.Database], T]) -> T:
+        return fn(self.reader())
+
+    async def read_async(self, fn: Callable[[sqlite_utils.Database], T]) -> T:
+        return await anyio.to_thread.run_sync(self.read, fn)
+
+    # Writing --------------------------------------------------------------
+
+    def submit(self, fn: Callable[[sqlite_utils.Database], T]) -> concurrent.futures.Future[T]:
+        if self._thread is None:
+            raise RuntimeError("database is not open")
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        self._queue.put((fn, future))
+        return future
+
+    def write(self, fn: Callable[[sqlite_utils.Database], T]) -> T:
+        """Run `fn(db)` in the writer thread; return once its commit is durable."""
+        return self.submit(fn).result()
+
+    async def write_async(self, fn: Callable[[sqlite_utils.Database], T]) -> T:
+        # shield: once queued, the write completes even if the client goes away.
+        return await asyncio.shield(asyncio.wrap_future(self.submit(fn)))
+
+    def _run(self, db: sqlite_utils.Database) -> None:
+        try:
+            while True:
+                task = self._queue.get()
+                if task is None:
+                    return
+                batch = [task]
+                stop = False
+                while len(batch) < self.max_batch:
+                    try:
+                        task = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if task is None:
+                        stop = True
+                        break
+                    batch.append(task)
+                self._commit(db, batch)
+                if stop:
+                    return
+        finally:
+            db.close()
+
+    def _commit(self, db: sqlite_utils.Database, batch: list[_Task]) -> None:
+        outcomes: list[tuple[concurrent.futures.Future, object, BaseException | None]] = []
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            for fn, future in batch:
+                if not future.set_running_or_notify_cancel():
+                    continue
+                db.execute("SAVEPOINT task")
+                try:
+                    result = fn(db)
+                except Exception as exc:
+                    db.execute("ROLLBACK TO task")
+                    db.execute("RELEASE task")
+                    outcomes.append((future, None, _storage_failure(exc) or exc))
+                else:
+                    db.execute("RELEASE task")
+                    outcomes.append((future, result, None))
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            log.error("commit failed, %d task(s) not written: %s", len(batch), exc)
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            failure = _storage_failure(exc) or StorageUnavailable(str(exc))
+            for _, future in batch:
+                if future.running():
+                    future.set_exception(failure)
+            return
+        for future, result, error in outcomes:
+            if error is None:
+                future.set_result(result)
+            else:
+                future.set_exception(error)
