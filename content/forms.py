@@ -99,8 +99,9 @@ def clean_phone(value: str) -> str:
         digits = digits[3:]
     if not digits.isdigit():
         raise Invalid(N_("Un teléfono solo lleva números."))
-    if len(digits) == 7:
-        # A local Cochabamba number typed without its area code.
+    if len(digits) == 7 and digits[0] not in "67":
+        # A local Cochabamba number typed without its area code (6/7: a mobile
+        # with a digit missing, more likely).
         digits = "4" + digits
     if len(digits) != 8 or digits[0] not in "467":
         raise Invalid(

@@ -53,12 +53,16 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite_utils.Databas
 _SQLITE_FULL, _SQLITE_IOERR = 13, 10
 
 
-def _storage_failure(exc: BaseException) -> StorageUnavailable | None:
-    """`exc` as StorageUnavailable when the disk, not the code, is at fault."""
+def _storage_error(exc: Exception) -> Exception:
+    """`exc`, or StorageUnavailable when the disk rather than the code is at fault."""
     code = getattr(exc, "sqlite_errorcode", None)
     if code is not None and code & 0xFF in (_SQLITE_FULL, _SQLITE_IOERR):
         return StorageUnavailable(str(exc))
-    return None
+    return exc
+
+
+class _TransactionLost(Exception):
+    """A task's error made SQLite roll back the whole batch."""
 
 
 _Task = tuple[Callable[[sqlite_utils.Database], object], concurrent.futures.Future]
@@ -76,6 +80,9 @@ class Database:
         self._readers: list[sqlite_utils.Database] = []
         self._readers_lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        # Counters for /metrics and for tests that check commits are grouped.
+        self.commits = 0
+        self.tasks = 0
 
     def open(self) -> Database:
         """Migrate the file and start the writer thread."""
@@ -173,18 +180,25 @@ class Database:
                 try:
                     result = fn(db)
                 except Exception as exc:
+                    if not db.conn.in_transaction:
+                        # SQLite rolled the whole transaction back (a full disk, an
+                        # I/O error): the tasks before this one are lost as well.
+                        raise _TransactionLost from exc
                     db.execute("ROLLBACK TO task")
                     db.execute("RELEASE task")
-                    outcomes.append((future, None, _storage_failure(exc) or exc))
+                    outcomes.append((future, None, _storage_error(exc)))
                 else:
                     db.execute("RELEASE task")
                     outcomes.append((future, result, None))
             db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            log.error("commit failed, %d task(s) not written: %s", len(batch), exc)
+            self.commits += 1
+            self.tasks += len(outcomes)
+        except (sqlite3.Error, _TransactionLost) as exc:
+            cause = exc.__cause__ if isinstance(exc, _TransactionLost) else exc
+            log.error("commit failed, %d task(s) not written: %s", len(batch), cause)
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
-            failure = _storage_failure(exc) or StorageUnavailable(str(exc))
+            failure = StorageUnavailable(str(cause))
             for _, future in batch:
                 if future.running():
                     future.set_exception(failure)
