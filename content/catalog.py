@@ -84,42 +84,43 @@ def check_catalog(root: Path = DEFAULT_CATALOG_DIR) -> tuple[Catalog | None, lis
             procedures.append((str(path.relative_to(root)), procedure))
     if not procedures:
         problems.append(Problem("procedures/", "$", "no procedure files"))
-    if units is None or categories is None or complaints is None:
-        return None, problems
-
-    unit_codes = {u.code for u in units.units}
-    for missing in sorted(set(UNIT_CODES) - unit_codes):
-        problems.append(Problem("units.yaml", "units", f"unit {missing} is not listed"))
-    _check_unique("units.yaml", "units", [u.code for u in units.units], problems)
-    _check_unique(
-        "categories.yaml", "categories", [c.code for c in categories.categories], problems
-    )
-    _check_unique(
-        "complaints.yaml", "complaints", [c.code for c in complaints.complaints], problems
-    )
+    # Cross-file checks run on whatever did load, so one broken file hides nothing else.
+    if units is not None:
+        unit_codes = {u.code for u in units.units}
+        for missing in sorted(set(UNIT_CODES) - unit_codes):
+            problems.append(Problem("units.yaml", "units", f"unit {missing} is not listed"))
+        _check_unique("units.yaml", "units", [u.code for u in units.units], problems)
+        for i, unit in enumerate(units.units):
+            _check_texts("units.yaml", f"$.units[{i}]", unit, problems)
+    if categories is not None:
+        codes = [c.code for c in categories.categories]
+        _check_unique("categories.yaml", "categories", codes, problems)
+        for i, category in enumerate(categories.categories):
+            _check_texts("categories.yaml", f"$.categories[{i}]", category, problems)
+        for file, procedure in procedures:
+            if procedure.category not in codes:
+                problems.append(
+                    Problem(file, "$.category", f"unknown category {procedure.category!r}")
+                )
     _check_unique("procedures/", "code", [p.code for _, p in procedures], problems)
-
-    category_codes = {c.code for c in categories.categories}
     for file, procedure in procedures:
-        if procedure.category not in category_codes:
-            problems.append(Problem(file, "$.category", f"unknown category {procedure.category!r}"))
         _check_form(file, "$.form", procedure.form, problems)
         _check_texts(file, "$", procedure, problems)
-    for i, complaint in enumerate(complaints.complaints):
-        where = f"$.complaints[{i}]"
-        reserved = {"description", "location"} & {f.name for f in complaint.fields}
-        for name in sorted(reserved):
-            problems.append(
-                Problem("complaints.yaml", f"{where}.fields", f"{name!r} is always present")
-            )
-        _check_form("complaints.yaml", f"{where}.fields", complaint.fields, problems)
-        _check_texts("complaints.yaml", where, complaint, problems)
-    for i, unit in enumerate(units.units):
-        _check_texts("units.yaml", f"$.units[{i}]", unit, problems)
-    for i, category in enumerate(categories.categories):
-        _check_texts("categories.yaml", f"$.categories[{i}]", category, problems)
+    if complaints is not None:
+        _check_unique(
+            "complaints.yaml", "complaints", [c.code for c in complaints.complaints], problems
+        )
+        for i, complaint in enumerate(complaints.complaints):
+            where = f"$.complaints[{i}]"
+            reserved = {"description", "location"} & {f.name for f in complaint.fields}
+            for name in sorted(reserved):
+                problems.append(
+                    Problem("complaints.yaml", f"{where}.fields", f"{name!r} is always present")
+                )
+            _check_form("complaints.yaml", f"{where}.fields", complaint.fields, problems)
+            _check_texts("complaints.yaml", where, complaint, problems)
 
-    if any(not p.warning for p in problems):
+    if any(not p.warning for p in problems) or not (units and categories and complaints):
         return None, problems
     catalog = Catalog(
         units=units.units,

@@ -118,8 +118,9 @@ def _validation_failed(_: Request, exc: ValidationException) -> Response[dict[st
     # Litestar raises this both for unparseable JSON (no details: 400) and for
     # JSON of the wrong shape (details per key: 422, like our own form errors).
     details = exc.extra if isinstance(exc.extra, list) else []
+    # Litestar names the body itself "data" (the handler's parameter).
     body_errors = {
-        str(d.get("key") or "body"): str(d.get("message"))
+        ("body" if d.get("key") in (None, "", "data") else str(d["key"])): str(d.get("message"))
         for d in details
         if isinstance(d, dict) and d.get("source") == "body"
     }

@@ -44,7 +44,9 @@ def test_bolivian_phones_are_normalised(typed, stored):
     assert clean_phone(typed) == stored
 
 
-@pytest.mark.parametrize("typed", ["81234567", "7123456", "712345678", "7123-456a", "+54 11 1234 5678"])
+@pytest.mark.parametrize(
+    "typed", ["81234567", "7123456", "712345678", "7123-456a", "+54 11 1234 5678"]
+)
 def test_wrong_phones_are_refused(typed):
     with pytest.raises(Invalid):
         clean_phone(typed)
@@ -75,7 +77,9 @@ FORM = [
 
 
 def test_clean_fields_normalises_values():
-    cleaned, errors = clean_fields(FORM, {"name": "  Ana   María ", "size": "12,5", "kind": "b", "ok": "sí"}, "es")
+    cleaned, errors = clean_fields(
+        FORM, {"name": "  Ana   María ", "size": "12,5", "kind": "b", "ok": "sí"}, "es"
+    )
     assert errors == {}
     assert cleaned == {"name": "Ana María", "size": 12.5, "kind": "b", "ok": True}
 
@@ -83,6 +87,15 @@ def test_clean_fields_normalises_values():
 def test_clean_fields_reports_every_problem_in_the_chosen_language():
     values = {"name": "x" * 11, "size": 99, "kind": "z", "day": "2026-13-01", "extra": 1}
     _, errors = clean_fields(FORM, values, "en")
-    assert set(errors) == {"fields.name", "fields.size", "fields.kind", "fields.day", "fields.extra"}
+    assert set(errors) == {
+        "fields.name",
+        "fields.size",
+        "fields.kind",
+        "fields.day",
+        "fields.extra",
+    }
     _, errors = clean_fields(FORM, {}, "es")
-    assert errors == {"fields.name": "Este dato es obligatorio.", "fields.kind": "Este dato es obligatorio."}
+    assert errors == {
+        "fields.name": "Este dato es obligatorio.",
+        "fields.kind": "Este dato es obligatorio.",
+    }

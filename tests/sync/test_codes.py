@@ -43,7 +43,6 @@ def test_typing_is_forgiving(prefix, body):
 
 @given(prefixes, bodies, st.integers(0, 8), st.sampled_from(ALPHABET))
 def test_every_single_wrong_character_is_caught(prefix, body, position, replacement):
-    code = make(prefix, body)
     chars = list(body + check_character(prefix, body))
     if chars[position] == replacement:
         return
@@ -62,7 +61,9 @@ def test_a_wrong_prefix_letter_is_caught(prefix, body, letter):
         parse_code(letter + code[1:])
 
 
-@pytest.mark.parametrize("text", ["", "TUN", "TUN-7K3M-9QXP", "TUN-7K3M-9QXP-44", "TUN-7K3M-9QXP-#", "123-7K3M-9QXP-4"])
+@pytest.mark.parametrize(
+    "text", ["", "TUN", "TUN-7K3M-9QXP", "TUN-7K3M-9QXP-44", "TUN-7K3M-9QXP-#", "123-7K3M-9QXP-4"]
+)
 def test_malformed_codes_are_refused(text):
     with pytest.raises(InvalidCode):
         parse_code(text)

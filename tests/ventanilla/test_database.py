@@ -62,12 +62,18 @@ def test_a_failing_task_is_rolled_back_alone(database):
         db.execute("INSERT INTO notes (body) VALUES ('half')")
         raise ValueError("boom")
 
-    futures = [database.submit(insert("before")), database.submit(half_then_fail), database.submit(insert("after"))]
+    futures = [
+        database.submit(insert("before")),
+        database.submit(half_then_fail),
+        database.submit(insert("after")),
+    ]
     assert futures[0].result() == 1
     with pytest.raises(ValueError, match="boom"):
         futures[1].result()
     futures[2].result()
-    bodies = database.read(lambda db: [r[0] for r in db.execute("SELECT body FROM notes ORDER BY id")])
+    bodies = database.read(
+        lambda db: [r[0] for r in db.execute("SELECT body FROM notes ORDER BY id")]
+    )
     assert bodies == ["before", "after"]
 
 
@@ -78,7 +84,10 @@ def test_a_full_disk_refuses_new_writes_and_keeps_old_ones(database):
     with pytest.raises(StorageUnavailable, match="full"):
         for _ in range(100):
             database.write(insert("x" * 20_000))
-    assert database.read(lambda db: db.execute("SELECT body FROM notes WHERE id = 1").fetchone()[0]) == "kept"
+    assert (
+        database.read(lambda db: db.execute("SELECT body FROM notes WHERE id = 1").fetchone()[0])
+        == "kept"
+    )
     # Space comes back: writing works again without a restart.
     database.write(lambda db: db.execute("PRAGMA max_page_count = 1000000"))
     assert database.write(insert("after")) > 1
