@@ -23,6 +23,7 @@ from ventanilla.i18n import N_, gettext
 # Font A is 12 dots wide and thermal heads have 8 dots/mm: 48 mm and 72 mm of
 # printable width on 58 mm and 80 mm rolls.
 COLUMNS = {58: 32, 80: 48}
+DOTS = {58: 384, 80: 576}
 LA_PAZ = ZoneInfo("America/La_Paz")
 MIN_COLUMNS = 16
 
@@ -149,9 +150,17 @@ def clean(text: str) -> str:
 
 
 def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
-    """Lines of at most `width` characters, broken between words when a word fits."""
+    """Lines of at most `width` characters, broken between words when a word fits.
+
+    A word longer than a line starts on a line of its own and is cut in
+    line-long pieces (textwrap alone would fill the previous line's tail with it).
+    """
+    room = width - max(len(first), len(rest))
+    words = [
+        word[i : i + room] for word in clean(text).split(" ") for i in range(0, len(word), room)
+    ]
     return textwrap.wrap(
-        clean(text),
+        " ".join(words),
         width,
         initial_indent=first,
         subsequent_indent=rest,

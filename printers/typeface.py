@@ -19,6 +19,7 @@ BLACK, WHITE = 0, 255
 CELLS = {0: (12, 24), 1: (9, 17)}
 # DejaVu Sans Mono sizes whose advance and ascent+descent fill those cells.
 POINT_SIZES = {0: 20, 1: 15}
+LINE_DOTS = 30  # line spacing after ESC @ (ESC 2) on Epson-compatible heads
 
 
 @functools.cache
@@ -38,17 +39,23 @@ def glyph(char: str, bold: bool = False, font: int = 0) -> Image.Image:
 
 
 def text_image(
-    text: str, bold: bool = False, size: int = 1, font: int = 0, underline: bool = False
+    text: str,
+    bold: bool = False,
+    width: int = 1,
+    height: int = 1,
+    font: int = 0,
+    underline: bool = False,
 ) -> Image.Image:
-    """`text` in fixed cells, scaled `size` times in both directions like ESC/POS doubling."""
-    width, height = CELLS[font]
-    run = Image.new("L", (max(1, width * len(text)), height), WHITE)
+    """`text` in fixed cells, scaled like ESC/POS character enlargement (GS !)."""
+    cell_width, cell_height = CELLS[font]
+    run = Image.new("L", (max(1, cell_width * len(text)), cell_height), WHITE)
     for i, char in enumerate(text):
-        run.paste(glyph(char, bold, font), (i * width, 0))
+        run.paste(glyph(char, bold, font), (i * cell_width, 0))
     if underline:
-        ImageDraw.Draw(run).line([(0, height - 2), (run.width, height - 2)], fill=BLACK)
-    if size != 1:
-        run = run.resize((run.width * size, run.height * size), Image.Resampling.NEAREST)
+        bottom = cell_height - 2
+        ImageDraw.Draw(run).line([(0, bottom), (run.width, bottom)], fill=BLACK)
+    if (width, height) != (1, 1):
+        run = run.resize((run.width * width, run.height * height), Image.Resampling.NEAREST)
     return run
 
 
@@ -61,7 +68,7 @@ def line_image(
     size: int = 1,
 ) -> Image.Image:
     """A whole printed line, `paper_dots` wide and `line_height` tall, aligned like ESC a."""
-    run = text_image(text, bold=bold, size=size)
+    run = text_image(text, bold=bold, width=size, height=size)
     line = Image.new("L", (paper_dots, max(line_height, run.height)), WHITE)
     line.paste(run, (aligned_x(run.width, paper_dots, align), 0))
     return line

@@ -4,6 +4,7 @@ import click
 
 from content.cli import content
 from kiosk.cli import kiosk
+from printers.cli import printer
 from ventanilla import __version__
 
 
@@ -15,3 +16,4 @@ def cli() -> None:
 
 cli.add_command(content)
 cli.add_command(kiosk)
+cli.add_command(printer)
