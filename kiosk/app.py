@@ -16,11 +16,18 @@ from litestar.openapi.plugins import JsonRenderPlugin
 
 from content.catalog import load_catalog
 from kiosk import store
-from kiosk.controllers import CatalogController, HealthController, SubmissionController
-from kiosk.errors import IdempotencyConflict, InvalidSubmission, NotFound
+from kiosk.controllers import (
+    CatalogController,
+    HealthController,
+    ReceiptController,
+    SubmissionController,
+)
+from kiosk.errors import IdempotencyConflict, InvalidSubmission, NotFound, PrinterNotConfigured
 from kiosk.migrations import migrations
+from kiosk.receipts import receipt_bytes
 from kiosk.settings import Settings
 from kiosk.submissions import load_identity
+from printers.queue import PrintWorker
 from ventanilla import __version__
 from ventanilla.database import Database, StorageUnavailable
 
@@ -37,20 +44,33 @@ def create_app(settings: Settings) -> Litestar:
             await database.write_async(lambda db: store.index_catalog(db, catalog))
             app.state.database = database
             app.state.catalog = catalog
+            app.state.printer = None
+            if settings.printer_uri:
+                app.state.printer = _print_worker(app.state, settings).start()
             yield
         finally:
+            if app.state.get("printer"):
+                app.state.printer.stop()
             database.close()
 
     return Litestar(
-        route_handlers=[HealthController, CatalogController, SubmissionController],
+        route_handlers=[
+            HealthController,
+            CatalogController,
+            SubmissionController,
+            ReceiptController,
+        ],
         lifespan=[lifespan],
         dependencies={
             "database": Provide(_state("database"), sync_to_thread=False),
             "identity": Provide(_state("identity"), sync_to_thread=False),
             "catalog": Provide(_state("catalog"), sync_to_thread=False),
+            "printer": Provide(_state("printer"), sync_to_thread=False),
+            "settings": Provide(_state("settings"), sync_to_thread=False),
         },
         exception_handlers={
             NotFound: _error(404),
+            PrinterNotConfigured: _error(503),
             InvalidSubmission: _invalid_submission,
             IdempotencyConflict: _idempotency_conflict,
             StorageUnavailable: _storage_unavailable,
@@ -65,6 +85,14 @@ def create_app(settings: Settings) -> Litestar:
         request_max_body_size=settings.max_body_bytes,
         state=State({"settings": settings}),
     )
+
+
+def _print_worker(state: State, settings: Settings) -> PrintWorker:
+    def render(job: dict[str, Any]) -> bytes:
+        row = state.database.read(lambda db: store.submission_by_id(db, job["submission_id"]))
+        return receipt_bytes(row, state.catalog, state.identity, settings)
+
+    return PrintWorker(state.database, settings.printer_uri, render, settings.printer_profile)
 
 
 def _state(name: str):

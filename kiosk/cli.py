@@ -10,6 +10,7 @@ from content.catalog import DEFAULT_CATALOG_DIR
 from kiosk.migrations import migrations
 from kiosk.settings import Settings
 from kiosk.submissions import ConfigurationError, load_identity
+from printers.backends import PrinterError, open_printer
 from ventanilla.database import Database
 
 data_option = click.option(
@@ -45,6 +46,14 @@ def kiosk() -> None:
     default=DEFAULT_CATALOG_DIR,
     help="Catalogue directory served until central sends a signed bundle.",
 )
+@click.option(
+    "--printer",
+    "printer_uri",
+    help="Receipt printer: dummy:, file:PATH, tcp://HOST:9100, usb:VID:PID, "
+    "serial:/dev/ttyUSB0?baudrate=9600. No printer when not given.",
+)
+@click.option("--paper", type=click.Choice(["58", "80"]), default="58", show_default=True)
+@click.option("--profile", default="default", show_default=True, help="Printer capability profile.")
 def serve(
     data_dir: Path,
     host: str,
@@ -53,13 +62,16 @@ def serve(
     office: str | None,
     central_url: str,
     catalog_dir: Path,
+    printer_uri: str | None,
+    paper: str,
+    profile: str,
 ) -> None:
     """Run the kiosk server on embedded SQLite.
 
     Example:
 
         ventanilla kiosk serve --data /var/lib/ventanilla/kiosk --prefix TUN \\
-            --office "Sub Alcaldía Tunari"
+            --office "Sub Alcaldía Tunari" --printer tcp://192.168.1.50:9100 --paper 80
     """
     import uvicorn
 
@@ -71,7 +83,15 @@ def serve(
         office=office,
         central_url=central_url,
         catalog_dir=catalog_dir,
+        printer_uri=printer_uri,
+        paper=int(paper),
+        printer_profile=profile,
     )
+    if printer_uri:
+        try:
+            open_printer(printer_uri, profile)
+        except (ValueError, PrinterError) as exc:
+            raise click.ClickException(str(exc)) from exc
     with Database(settings.db_path, migrations) as database:
         try:
             identity = database.write(lambda db: load_identity(db, settings))

@@ -12,11 +12,18 @@ from content.catalog import catalog_version
 from content.localize import complaint_out, procedure_out, procedure_summary
 from content.schema import Catalog
 from kiosk import store, submissions
-from kiosk.errors import NotFound
+from kiosk.errors import NotFound, PrinterNotConfigured
+from kiosk.receipts import receipt_png
+from kiosk.settings import Settings
 from kiosk.submissions import Identity
+from printers import queue as print_queue
+from printers.backends import printer_status
+from printers.queue import PrintWorker
 from sync.messages import (
     Accepted,
     ComplaintCategoryOut,
+    PrinterState,
+    PrintJobOut,
     ProcedureOut,
     ProcedureSummary,
     SubmissionIn,
@@ -103,6 +110,7 @@ class SubmissionController(Controller):
         database: NamedDependency[Database],
         identity: NamedDependency[Identity],
         catalog: NamedDependency[Catalog],
+        printer: NamedDependency[PrintWorker | None],
         data: JSONBody[SubmissionIn],
         idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
     ) -> Response[Accepted]:
@@ -111,7 +119,7 @@ class SubmissionController(Controller):
         Retrying with the same `Idempotency-Key` returns the same submission.
         """
         result, replayed = await submissions.accept(
-            database, identity, catalog, data, idempotency_key
+            database, identity, catalog, data, idempotency_key, printer
         )
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         return Response(result, status_code=201, headers=headers)
@@ -128,4 +136,61 @@ class SubmissionController(Controller):
         """Status of a submission by its tracking code (typed loosely); no personal data."""
         return database.read(
             lambda db: submissions.find_submission(db, catalog, identity, tracking_code, lang)
+        )
+
+
+class ReceiptController(Controller):
+    path = "/api/v1"
+    tags = ["receipts"]
+
+    @get(
+        "/submissions/{tracking_code:str}/receipt.png",
+        media_type="image/png",
+        sync_to_thread=True,
+    )
+    def receipt_preview(
+        self,
+        database: NamedDependency[Database],
+        identity: NamedDependency[Identity],
+        catalog: NamedDependency[Catalog],
+        settings: NamedDependency[Settings],
+        tracking_code: FromPath[str],
+    ) -> Response[bytes]:
+        """A PNG of exactly what the receipt paper shows, QR included."""
+        row = database.read(lambda db: submissions.lookup(db, tracking_code))
+        png = receipt_png(row, catalog, identity, settings)
+        return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+    @post("/submissions/{tracking_code:str}/print", status_code=202, sync_to_thread=True)
+    def reprint(
+        self,
+        database: NamedDependency[Database],
+        printer: NamedDependency[PrintWorker | None],
+        tracking_code: FromPath[str],
+    ) -> PrintJobOut:
+        """Queue a reprint of a receipt (a new job; the first one is never resent)."""
+        if printer is None:
+            raise PrinterNotConfigured("This kiosk has no receipt printer configured.")
+        row = database.read(lambda db: submissions.lookup(db, tracking_code))
+        job_id = database.write(lambda db: print_queue.enqueue(db, row["id"], "reprint"))
+        printer.wake()
+        return PrintJobOut(job_id=job_id, reason="reprint", state="pending")
+
+    @get("/printer", sync_to_thread=True)
+    def printer_state(
+        self,
+        database: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+    ) -> PrinterState:
+        """The receipt printer's own status (read from the device) and its queue."""
+        summary = database.read(print_queue.queue_summary)
+        uri = settings.printer_uri
+        return PrinterState(
+            configured=uri is not None,
+            uri=uri,
+            paper=settings.paper,
+            profile=settings.printer_profile,
+            status=printer_status(uri, settings.printer_profile) if uri else "none",
+            jobs=summary["jobs"],
+            last_error=summary["last_error"],
         )

@@ -18,3 +18,7 @@ class InvalidSubmission(Exception):
 
 class IdempotencyConflict(Exception):
     """An Idempotency-Key already used for a different submission."""
+
+
+class PrinterNotConfigured(Exception):
+    """A print was asked of a kiosk that has no receipt printer."""

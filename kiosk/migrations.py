@@ -47,3 +47,28 @@ def m001_submissions(db: sqlite_utils.Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m002_print_jobs(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- One row per receipt to print (see printers/queue.py for the states).
+        CREATE TABLE print_jobs (
+            id INTEGER PRIMARY KEY,
+            submission_id TEXT NOT NULL REFERENCES submissions (id),
+            reason TEXT NOT NULL CHECK (reason IN ('receipt', 'reprint')),
+            requested_by TEXT,
+            created_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'printing', 'printed', 'uncertain', 'expired')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            last_error TEXT,
+            printed_at TEXT
+        );
+        CREATE INDEX print_jobs_due ON print_jobs (state, next_attempt_at);
+        CREATE INDEX print_jobs_submission ON print_jobs (submission_id);
+        """
+    )

@@ -22,6 +22,10 @@ class Settings:
     # The catalogue served until a signed bundle from central replaces it.
     catalog_dir: Path = DEFAULT_CATALOG_DIR
     max_body_bytes: int = 64 * 1024
+    # Receipt printer: a URI (see printers/backends.py), or None for no printer.
+    printer_uri: str | None = None
+    paper: int = 58
+    printer_profile: str = "default"
     municipality: str = "Gobierno Autónomo Municipal de Cochabamba"
 
     @property

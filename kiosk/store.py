@@ -80,6 +80,11 @@ def submission_by_code(db: sqlite_utils.Database, tracking_code: str) -> dict[st
     return next(iter(rows), None)
 
 
+def submission_by_id(db: sqlite_utils.Database, submission_id: str) -> dict[str, Any] | None:
+    rows = db.query(f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = ?", [submission_id])
+    return next(iter(rows), None)
+
+
 def submission_by_idempotency_key(db: sqlite_utils.Database, key: str) -> dict[str, Any] | None:
     rows = db.query(
         f"SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE idempotency_key = ?", [key]

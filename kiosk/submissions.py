@@ -20,6 +20,8 @@ from content.schema import Catalog
 from kiosk import store
 from kiosk.errors import IdempotencyConflict, InvalidSubmission, NotFound
 from kiosk.settings import DEFAULT_OFFICE, DEFAULT_PREFIX, Settings
+from printers import queue as print_queue
+from printers.queue import PrintWorker
 from sync import codes, signing, tokens
 from sync.ids import uuid7
 from sync.messages import Accepted, Applicant, ApplicationIn, SubmissionIn, SubmissionSummary
@@ -148,8 +150,9 @@ def accept_task(
     checked: Checked,
     idempotency_key: str | None,
     digest: str,
+    print_receipt: bool,
 ):
-    """The writer task that stores `checked`; returns (row, replayed)."""
+    """The writer task that stores `checked` (and its receipt's print job); returns (row, replayed)."""
 
     def task(db: sqlite_utils.Database) -> tuple[dict[str, Any], bool]:
         if idempotency_key is not None:
@@ -180,9 +183,12 @@ def accept_task(
                 "request_hash": digest,
             }
             try:
-                return store.insert_submission(db, row), False
+                row = store.insert_submission(db, row)
             except store.CodeTaken:
                 continue
+            if print_receipt:
+                print_queue.enqueue(db, row["id"])
+            return row, False
         raise RuntimeError("could not draw an unused tracking code")
 
     return task
@@ -194,16 +200,25 @@ async def accept(
     catalog: Catalog,
     payload: SubmissionIn,
     idempotency_key: str | None,
+    printer: PrintWorker | None = None,
 ) -> tuple[Accepted, bool]:
-    """Check and store a submission; return once it is durable (and whether it was a retry)."""
+    """Check and store a submission; return once it is durable (and whether it was a retry).
+
+    With a `printer`, its receipt is queued in the same transaction and printed
+    after the answer: a printer fault never delays or loses a submission.
+    """
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
         message = gettext(
             payload.lang, N_("La cabecera Idempotency-Key debe tener de 1 a 200 caracteres.")
         )
         raise InvalidSubmission(message, {"Idempotency-Key": message})
     checked = check_submission(catalog, payload)
-    task = accept_task(identity, checked, idempotency_key, request_hash(payload))
+    task = accept_task(
+        identity, checked, idempotency_key, request_hash(payload), printer is not None
+    )
     row, replayed = await database.write_async(task)
+    if printer is not None and not replayed:
+        printer.wake()
     return accepted(row, identity), replayed
 
 
@@ -225,10 +240,8 @@ def accepted(row: dict[str, Any], identity: Identity) -> Accepted:
     )
 
 
-def find_submission(
-    db: sqlite_utils.Database, catalog: Catalog, identity: Identity, typed_code: str, lang: str
-) -> SubmissionSummary:
-    """What a tracking code shows, with no personal data; `NotFound` otherwise."""
+def lookup(db: sqlite_utils.Database, typed_code: str, lang: str = "es") -> dict[str, Any]:
+    """The submission a typed tracking code names; `NotFound` for unknown or mistyped codes."""
     not_found = NotFound(gettext(lang, N_("No encontramos ese código de seguimiento.")))
     try:
         code = codes.parse_code(typed_code)
@@ -237,6 +250,14 @@ def find_submission(
     row = store.submission_by_code(db, code)
     if row is None:
         raise not_found
+    return row
+
+
+def find_submission(
+    db: sqlite_utils.Database, catalog: Catalog, identity: Identity, typed_code: str, lang: str
+) -> SubmissionSummary:
+    """What a tracking code shows, with no personal data; `NotFound` otherwise."""
+    row = lookup(db, typed_code, lang)
     if row["kind"] == "application":
         procedure = catalog.procedure(row["code"])
         title = procedure.title.get(lang) if procedure else row["code"]

@@ -14,6 +14,7 @@ state with DLE EOT where the link can answer. Only python-escpos's `_raw` and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
 
@@ -45,6 +46,10 @@ class PrinterUnavailable(PrinterError):
 
 class PrinterOutOfPaper(PrinterError):
     """The printer says its paper roll is empty."""
+
+
+class PrinterWriteFailed(PrinterError):
+    """Sending the job broke off midway: part of it may be on paper already."""
 
 
 class AppendFile(File):
@@ -84,24 +89,46 @@ def open_printer(uri: str, profile: str = "default") -> Escpos:
     raise ValueError(f"unknown printer URI {uri!r}; use one of: {', '.join(SCHEMES)}")
 
 
-def send(uri: str, data: bytes, profile: str = "default") -> None:
+def send(
+    uri: str,
+    data: bytes,
+    profile: str = "default",
+    before_write: Callable[[], None] | None = None,
+) -> None:
     """Write ESC/POS `data` to the printer at `uri`, after checking it can print.
 
     Raises PrinterOutOfPaper, or PrinterUnavailable when it is unreachable or
-    offline; a printer that does not answer status queries gets the job anyway.
+    offline (nothing printed: safe to retry), or PrinterWriteFailed when the
+    link broke while sending; a printer silent to status queries gets the job anyway.
+    `before_write` runs once the printer is known to be ready, just before the
+    first byte of `data` leaves; if it raises, nothing is sent.
     """
     printer = open_printer(uri, profile)
     _connect(printer, uri)
     try:
-        if _answers_status(uri):
-            status = _read_status(printer)
-            if status == "no_paper":
-                raise PrinterOutOfPaper(f"{uri}: the printer has no paper")
-            if status == "offline":
-                raise PrinterUnavailable(f"{uri}: the printer is offline (cover open or error)")
+        status = _read_status(printer) if _answers_status(uri) else "ok"
+        if status == "no_paper":
+            raise PrinterOutOfPaper(f"{uri}: the printer has no paper")
+        if status == "offline":
+            raise PrinterUnavailable(f"{uri}: the printer is offline (cover open or error)")
+    except OSError as e:
+        printer.close()
+        raise PrinterUnavailable(f"{uri}: {e}") from e
+    except PrinterError:
+        printer.close()
+        raise
+    if before_write is not None:
+        try:
+            before_write()
+        except BaseException:
+            printer.close()
+            raise
+    # Nothing has reached the paper before this point, so the errors above are
+    # safe to retry; an error while writing is not (the job may print twice).
+    try:
         printer._raw(data)
     except OSError as e:
-        raise PrinterUnavailable(f"{uri}: {e}") from e
+        raise PrinterWriteFailed(f"{uri}: the job broke off while sending: {e}") from e
     finally:
         printer.close()
 

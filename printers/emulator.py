@@ -23,10 +23,8 @@ from printers.preview import PRINTER_READY, Interpreter
 
 log = logging.getLogger(__name__)
 
-IDLE_SECONDS = 30.0
-POLL_SECONDS = (
-    0.05  # how soon stop() takes effect  # a client silent this long has finished its job, or died
-)
+IDLE_SECONDS = 30.0  # a client silent this long has finished its job, or died
+POLL_SECONDS = 0.05  # how soon stop() takes effect
 JOB_NAME = re.compile(r"job-(\d+)\.bin")
 # DLE EOT answer bits (Epson): 1 = printer, 2 = offline cause, 4 = paper sensor.
 OFFLINE = 0x08

@@ -132,3 +132,22 @@ class ComplaintCategoryOut(msgspec.Struct, kw_only=True):
     summary: str
     form: list[FieldOut]
     lang: Lang
+
+
+# The kiosk's receipt printer, as the desk sees it.
+
+
+class PrintJobOut(msgspec.Struct, kw_only=True):
+    job_id: int
+    reason: Literal["receipt", "reprint"]
+    state: Literal["pending", "printing", "printed", "uncertain", "expired"]
+
+
+class PrinterState(msgspec.Struct, kw_only=True):
+    configured: bool
+    uri: str | None
+    paper: int
+    profile: str
+    status: Literal["ok", "offline", "no_paper", "unreachable", "unknown", "none"]
+    jobs: dict[str, int]
+    last_error: str | None
