@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / ".demo"
 KIOSK_PORT = 8000
 CENTRAL_PORT = 8001
+PRINTER_PORT = 9100
 
 
 def ventanilla(*args: str) -> list[str]:
@@ -40,26 +41,32 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> N
 
 def main() -> None:
     kiosk_url = f"http://127.0.0.1:{KIOSK_PORT}"
-    children = [
-        subprocess.Popen(
-            ventanilla(
-                "kiosk",
-                "serve",
-                "--data",
-                str(DATA / "kiosk"),
-                "--port",
-                str(KIOSK_PORT),
-                "--prefix",
-                "TUN",
-                "--office",
-                "Sub Alcaldía Tunari",
-                "--central-url",
-                f"http://127.0.0.1:{CENTRAL_PORT}",
-            )
+    printer = subprocess.Popen(
+        ventanilla(
+            "printer", "emulate", "--port", str(PRINTER_PORT), "--out", str(DATA / "printer")
         )
-    ]
+    )
+    kiosk = subprocess.Popen(
+        ventanilla(
+            "kiosk",
+            "serve",
+            "--data",
+            str(DATA / "kiosk"),
+            "--port",
+            str(KIOSK_PORT),
+            "--prefix",
+            "TUN",
+            "--office",
+            "Sub Alcaldía Tunari",
+            "--central-url",
+            f"http://127.0.0.1:{CENTRAL_PORT}",
+            "--printer",
+            f"tcp://127.0.0.1:{PRINTER_PORT}",
+        )
+    )
+    children = [kiosk, printer]
     try:
-        wait_until_up(f"{kiosk_url}/healthz", children[0])
+        wait_until_up(f"{kiosk_url}/healthz", kiosk)
         with urllib.request.urlopen(f"{kiosk_url}/healthz") as response:
             health = json.load(response)
         example = json.dumps(
@@ -83,6 +90,11 @@ Ventanilla demo is running ({health["office"]}, codes {health["prefix"]}-...):
   Complaint kinds    {kiosk_url}/api/v1/complaint-categories
   OpenAPI schema     {kiosk_url}/schema/openapi.json
   Health             {kiosk_url}/healthz
+  Printer and queue  {kiosk_url}/api/v1/printer
+
+Receipts print on a virtual printer: each job is saved as .bin (raw ESC/POS)
+and .png (what the paper shows) in {DATA / "printer"}. The preview of a
+receipt is at {kiosk_url}/api/v1/submissions/TRACKING-CODE/receipt.png
 
 File a complaint:
 
