@@ -16,8 +16,9 @@ def m001_submissions(db: sqlite_utils.Database) -> None:
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
         );
-        -- One row per accepted submission. seq is gap-free (assigned by the single
-        -- writer) so central can prove nothing went missing on the way.
+        -- One row per accepted submission: what the kiosk may keep and show (no
+        -- personal data). seq is gap-free (assigned by the single writer) and hash
+        -- chains each row to the one before, so central can prove nothing was lost.
         CREATE TABLE submissions (
             id TEXT PRIMARY KEY,
             seq INTEGER NOT NULL UNIQUE,
@@ -29,11 +30,23 @@ def m001_submissions(db: sqlite_utils.Database) -> None:
             submitted_at TEXT NOT NULL,
             status TEXT NOT NULL DEFAULT 'recibido',
             status_changed_at TEXT,
+            status_note TEXT,
             fields TEXT NOT NULL,
-            applicant TEXT,
             token TEXT NOT NULL,
+            hash TEXT NOT NULL,
             idempotency_key TEXT UNIQUE,
             request_hash TEXT
+        );
+        -- What is still to be sent to central. Personal data is kept here only:
+        -- sealed to central's key (or, before enrollment, plain until it can be),
+        -- and deleted with the row once central acknowledges it.
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY,
+            submission_id TEXT NOT NULL UNIQUE REFERENCES submissions (id),
+            record BLOB NOT NULL,
+            personal BLOB,
+            sealed BLOB,
+            created_at TEXT NOT NULL
         );
         CREATE INDEX submissions_submitted_at ON submissions (submitted_at);
         -- The active catalogue's text, for accent- and case-insensitive search in

@@ -10,11 +10,6 @@ import sqlite_utils
 
 from content.schema import LANGS, Catalog
 
-
-class CodeTaken(Exception):
-    """The tracking code is already in use (a 1 in 2^40 event: draw another)."""
-
-
 # Settings -------------------------------------------------------------------
 
 
@@ -69,7 +64,7 @@ def search_procedures(db: sqlite_utils.Database, q: str) -> list[str]:
 
 SUBMISSION_COLUMNS = (
     "id, seq, tracking_code, kind, code, unit, lang, submitted_at, status, "
-    "status_changed_at, fields, applicant, token, idempotency_key, request_hash"
+    "status_changed_at, status_note, fields, token, hash, idempotency_key, request_hash"
 )
 
 
@@ -92,18 +87,24 @@ def submission_by_idempotency_key(db: sqlite_utils.Database, key: str) -> dict[s
     return next(iter(rows), None)
 
 
-def insert_submission(db: sqlite_utils.Database, row: dict[str, Any]) -> dict[str, Any]:
-    """Insert `row` with the next sequence number; `CodeTaken` if its code is in use."""
-    if db.execute(
-        "SELECT 1 FROM submissions WHERE tracking_code = ?", [row["tracking_code"]]
-    ).fetchone():
-        raise CodeTaken(row["tracking_code"])
-    (last,) = db.execute("SELECT coalesce(max(seq), 0) FROM submissions").fetchone()
-    row = {**row, "seq": last + 1}
+def chain_tip(db: sqlite_utils.Database) -> tuple[int, str | None]:
+    """(seq, hash) of the last submission, (0, None) before the first."""
+    row = db.execute("SELECT seq, hash FROM submissions ORDER BY seq DESC LIMIT 1").fetchone()
+    return (row[0], row[1]) if row else (0, None)
+
+
+def insert_submission(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    _insert(db, "submissions", row)
+
+
+def insert_outbox(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    _insert(db, "outbox", row)
+
+
+def _insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> None:
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    db.execute(f"INSERT INTO submissions ({columns}) VALUES ({marks})", list(row.values()))
-    return row
+    db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
 
 
 def count_submissions(db: sqlite_utils.Database) -> int:

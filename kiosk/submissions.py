@@ -22,9 +22,17 @@ from kiosk.errors import IdempotencyConflict, InvalidSubmission, NotFound
 from kiosk.settings import DEFAULT_OFFICE, DEFAULT_PREFIX, Settings
 from printers import queue as print_queue
 from printers.queue import PrintWorker
-from sync import codes, signing, tokens
+from sync import chain, codes, sealing, signing, tokens
 from sync.ids import uuid7
-from sync.messages import Accepted, Applicant, ApplicationIn, SubmissionIn, SubmissionSummary
+from sync.messages import (
+    Accepted,
+    Applicant,
+    ApplicationIn,
+    PersonalData,
+    SubmissionIn,
+    SubmissionRecord,
+    SubmissionSummary,
+)
 from sync.status import STATUS_LABELS
 from ventanilla.database import Database
 from ventanilla.i18n import N_, gettext
@@ -34,16 +42,23 @@ MAX_IDEMPOTENCY_KEY = 200
 
 @dataclass(frozen=True)
 class Identity:
-    """Who this kiosk is: its tracking prefix, its office and its device key."""
+    """Who this kiosk is (tracking prefix, office, device key) and the central it pinned."""
 
     prefix: str
     office: str
     private_key: bytes
     central_url: str
+    # Pinned at enrollment; None while the kiosk is not enrolled.
+    central_key: bytes | None = None
+    sealing_key: bytes | None = None
 
     @property
     def public_key(self) -> bytes:
         return signing.public_key(self.private_key)
+
+    @property
+    def enrolled(self) -> bool:
+        return self.central_key is not None
 
 
 class ConfigurationError(Exception):
@@ -68,11 +83,20 @@ def load_identity(db: sqlite_utils.Database, settings: Settings) -> Identity:
     if new:
         store.set_settings(db, new)
     stored |= new
+    return identity_from(stored, settings)
+
+
+def identity_from(stored: dict[str, str], settings: Settings) -> Identity:
+    """The identity the kiosk settings table describes."""
+    central_key = stored.get("central_key")
+    sealing_key = stored.get("sealing_key")
     return Identity(
-        prefix=prefix,
+        prefix=stored["prefix"],
         office=stored.get("office", DEFAULT_OFFICE),
         private_key=bytes.fromhex(stored["device_key"]),
         central_url=stored.get("central_url", settings.central_url).rstrip("/"),
+        central_key=bytes.fromhex(central_key) if central_key else None,
+        sealing_key=bytes.fromhex(sealing_key) if sealing_key else None,
     )
 
 
@@ -163,35 +187,86 @@ def accept_task(
                 return existing, True
         now = datetime.datetime.now(datetime.UTC)
         submitted_at = now.replace(microsecond=now.microsecond // 1000 * 1000)
-        for _ in range(8):
+        code = codes.new_code(identity.prefix)
+        while store.submission_by_code(db, code) is not None:  # 1 in 2^40: draw again
             code = codes.new_code(identity.prefix)
-            row = {
-                "id": str(uuid7(int(submitted_at.timestamp() * 1000))),
-                "tracking_code": code,
-                "kind": checked.kind,
-                "code": checked.code,
-                "unit": checked.unit,
-                "lang": checked.lang,
-                "submitted_at": iso(submitted_at),
-                "status": "recibido",
-                "fields": json.dumps(checked.fields, ensure_ascii=False),
-                "applicant": json.dumps(checked.applicant, ensure_ascii=False)
-                if checked.applicant
-                else None,
-                "token": tokens.make_token(identity.private_key, code, submitted_at, checked.code),
-                "idempotency_key": idempotency_key,
-                "request_hash": digest,
-            }
-            try:
-                row = store.insert_submission(db, row)
-            except store.CodeTaken:
-                continue
-            if print_receipt:
-                print_queue.enqueue(db, row["id"])
-            return row, False
-        raise RuntimeError("could not draw an unused tracking code")
+        last_seq, last_hash = store.chain_tip(db)
+        record, personal = build_record(
+            identity, checked, code, submitted_at, last_seq + 1, last_hash or chain.GENESIS
+        )
+        sealed = None
+        if personal is not None and identity.sealing_key is not None:
+            sealed = sealing.seal(identity.sealing_key, personal, record.id.encode())
+        row = {
+            "id": record.id,
+            "seq": record.seq,
+            "tracking_code": code,
+            "kind": checked.kind,
+            "code": checked.code,
+            "unit": checked.unit,
+            "lang": checked.lang,
+            "submitted_at": record.submitted_at,
+            "status": "recibido",
+            "fields": json.dumps(record.fields, ensure_ascii=False),
+            "token": record.token,
+            "hash": record.hash,
+            "idempotency_key": idempotency_key,
+            "request_hash": digest,
+        }
+        store.insert_submission(db, row)
+        store.insert_outbox(
+            db,
+            {
+                "seq": record.seq,
+                "submission_id": record.id,
+                "record": msgspec.msgpack.encode(record),
+                "personal": None if sealed else personal,
+                "sealed": sealed,
+                "created_at": record.submitted_at,
+            },
+        )
+        if print_receipt:
+            print_queue.enqueue(db, row["id"])
+        return row, False
 
     return task
+
+
+def build_record(
+    identity: Identity,
+    checked: Checked,
+    code: str,
+    submitted_at: datetime.datetime,
+    seq: int,
+    prev_hash: str,
+) -> tuple[SubmissionRecord, bytes | None]:
+    """The chained record central will receive, and the personal bytes to seal."""
+    # An application's answers may say who the applicant is (an address, a
+    # property): they are sealed with the applicant. A complaint's description
+    # and location stay readable, so the kiosk can suggest similar open ones.
+    if checked.kind == "application":
+        public_fields: dict[str, Any] = {}
+        personal = PersonalData(applicant=checked.applicant, fields=checked.fields)
+    else:
+        public_fields = checked.fields
+        personal = PersonalData(applicant=checked.applicant) if checked.applicant else None
+    personal_bytes = chain.personal_bytes(personal) if personal is not None else None
+    record = SubmissionRecord(
+        id=str(uuid7(int(submitted_at.timestamp() * 1000))),
+        seq=seq,
+        prev_hash=prev_hash,
+        tracking_code=code,
+        kind=checked.kind,  # type: ignore[arg-type]
+        code=checked.code,
+        unit=checked.unit,
+        lang=checked.lang,  # type: ignore[arg-type]
+        submitted_at=iso(submitted_at),
+        token=tokens.make_token(identity.private_key, code, submitted_at, checked.code),
+        fields=public_fields,
+        personal_digest=chain.digest(personal_bytes) if personal_bytes is not None else None,
+    )
+    record = msgspec.structs.replace(record, hash=chain.record_hash(record))
+    return record, personal_bytes
 
 
 async def accept(

@@ -151,3 +151,94 @@ class PrinterState(msgspec.Struct, kw_only=True):
     status: Literal["ok", "offline", "no_paper", "unreachable", "unknown", "none"]
     jobs: dict[str, int]
     last_error: str | None
+
+
+# Kiosk <-> central sync (msgpack on the wire, zstd for push batches) ------------
+
+
+class EnrollRequest(msgspec.Struct, kw_only=True):
+    """A kiosk asking to join, with a one-time code and proof it holds its key."""
+
+    code: Annotated[str, Meta(max_length=64)]
+    prefix: Annotated[str, Meta(max_length=3)]
+    public_key: Annotated[str, Meta(max_length=64)]  # Ed25519, base64url
+    proof: Annotated[str, Meta(max_length=128)]  # signature of "enroll|code|public_key"
+
+
+class EnrollResponse(msgspec.Struct, kw_only=True):
+    """What the kiosk pins: central's address and keys, and who the kiosk is."""
+
+    prefix: str
+    name: str
+    central_url: str
+    signing_key: str  # Ed25519, base64url: central's signatures (answers, bundles)
+    sealing_key: str  # X25519, base64url: personal data is sealed to it
+
+
+class PersonalData(msgspec.Struct, kw_only=True):
+    """What the kiosk seals: who applied and, for applications, the form's answers."""
+
+    applicant: dict[str, str] | None = None
+    fields: dict[str, FieldValue] = {}
+
+
+class SubmissionRecord(msgspec.Struct, kw_only=True):
+    """One submission as a kiosk pushes it, chained to the one before by hash.
+
+    `hash` covers every field but itself and `sealed` (sealing may happen after
+    acceptance, when a kiosk is enrolled later); `personal_digest` is the
+    SHA-256 of the sealed plaintext, so the chain still covers personal data.
+    """
+
+    id: str
+    seq: int
+    prev_hash: str
+    tracking_code: str
+    kind: Kind
+    code: str
+    unit: str
+    lang: Lang
+    submitted_at: str
+    token: str
+    fields: dict[str, FieldValue] = {}
+    personal_digest: str | None = None
+    hash: str = ""
+    sealed: bytes | None = None
+
+
+class PushBatch(msgspec.Struct, kw_only=True):
+    records: list[SubmissionRecord]
+
+
+class Ack(msgspec.Struct, kw_only=True):
+    id: str
+    seq: int
+    result: Literal["stored", "duplicate", "rejected"]
+    error: str | None = None
+
+
+class PushResult(msgspec.Struct, kw_only=True):
+    acks: list[Ack]
+
+
+class StatusChange(msgspec.Struct, kw_only=True):
+    cursor: int
+    tracking_code: str
+    status: Status
+    public_note: str | None = None
+    changed_at: str
+
+
+class StatusChanges(msgspec.Struct, kw_only=True):
+    changes: list[StatusChange]
+    cursor: int
+
+
+class SyncStatus(msgspec.Struct, kw_only=True):
+    """The kiosk's view of its link to central (GET /api/v1/sync/status)."""
+
+    enrolled: bool
+    last_sync_at: str | None
+    pending: int
+    link: Literal["up", "down", "unknown"]
+    last_error: str | None

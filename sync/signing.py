@@ -6,6 +6,12 @@ algorithm is made, and can be reviewed, in one place.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import secrets
+import time
+from collections.abc import Callable, Mapping
+
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
@@ -38,3 +44,117 @@ def verify(public_key_bytes: bytes, message: bytes, signature: bytes) -> bool:
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+# Signed requests between a kiosk and central ----------------------------------
+#
+# Every sync request carries the kiosk's prefix, a timestamp, a random nonce and
+# an Ed25519 signature over method, path, timestamp, nonce and the body's hash.
+# Central's answers are signed too, over the request's nonce, the status and the
+# body, so a kiosk believes only the central whose key it pinned at enrollment.
+
+HEADER_KIOSK = "X-Ventanilla-Kiosk"
+HEADER_TIMESTAMP = "X-Ventanilla-Timestamp"
+HEADER_NONCE = "X-Ventanilla-Nonce"
+HEADER_SIGNATURE = "X-Ventanilla-Signature"
+MAX_SKEW_SECONDS = 300
+
+
+class RequestRefused(Exception):
+    """A sync request that fails authentication; `status` is 401 or 403."""
+
+    def __init__(self, status: int, reason: str, kiosk: str | None = None):
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+        self.kiosk = kiosk
+
+
+def _request_message(method: str, target: str, timestamp: str, nonce: str, body: bytes) -> bytes:
+    digest = hashlib.sha256(body).hexdigest()
+    return "\n".join(
+        ["ventanilla-request-v1", method.upper(), target, timestamp, nonce, digest]
+    ).encode()
+
+
+def sign_request(
+    private_key: bytes, kiosk: str, method: str, target: str, body: bytes = b""
+) -> dict[str, str]:
+    """Headers that authenticate a request to `target` (path and query string)."""
+    timestamp = str(int(time.time()))
+    nonce = secrets.token_hex(16)
+    signature = sign(private_key, _request_message(method, target, timestamp, nonce, body))
+    return {
+        HEADER_KIOSK: kiosk,
+        HEADER_TIMESTAMP: timestamp,
+        HEADER_NONCE: nonce,
+        HEADER_SIGNATURE: b64encode(signature),
+    }
+
+
+def check_request(
+    headers: Mapping[str, str],
+    method: str,
+    target: str,
+    body: bytes,
+    public_key_of: Callable[[str], bytes | None],
+    now: float | None = None,
+) -> tuple[str, str]:
+    """(kiosk prefix, nonce) of a well-signed request, or `RequestRefused`.
+
+    The caller still has to refuse a nonce it has seen before (a replay).
+    """
+    kiosk = headers.get(HEADER_KIOSK)
+    timestamp = headers.get(HEADER_TIMESTAMP)
+    nonce = headers.get(HEADER_NONCE)
+    signature = headers.get(HEADER_SIGNATURE)
+    if not (kiosk and timestamp and nonce and signature):
+        raise RequestRefused(401, "unsigned request", kiosk)
+    public = public_key_of(kiosk)
+    if public is None:
+        raise RequestRefused(403, f"unknown kiosk {kiosk!r}", kiosk)
+    if not timestamp.isdigit() or len(nonce) != 32:
+        raise RequestRefused(401, "malformed signature headers", kiosk)
+    skew = abs((time.time() if now is None else now) - int(timestamp))
+    if skew > MAX_SKEW_SECONDS:
+        raise RequestRefused(401, f"clock skew of {skew:.0f} s (more than 5 min)", kiosk)
+    try:
+        raw = b64decode(signature)
+    except ValueError:
+        raise RequestRefused(401, "malformed signature", kiosk) from None
+    if not verify(public, _request_message(method, target, timestamp, nonce, body), raw):
+        raise RequestRefused(401, "bad signature (tampered or wrong key)", kiosk)
+    return kiosk, nonce
+
+
+def _response_message(nonce: str, status: int, body: bytes) -> bytes:
+    digest = hashlib.sha256(body).hexdigest()
+    return f"ventanilla-response-v1\n{nonce}\n{status}\n{digest}".encode()
+
+
+def sign_response(private_key: bytes, request_nonce: str, status: int, body: bytes) -> str:
+    return b64encode(sign(private_key, _response_message(request_nonce, status, body)))
+
+
+def check_response(
+    public_key_bytes: bytes, request_nonce: str, status: int, body: bytes, signature: str | None
+) -> bool:
+    """True when central (holder of the pinned key) signed this answer to this request."""
+    if not signature:
+        return False
+    try:
+        raw = b64decode(signature)
+    except ValueError:
+        return False
+    return verify(public_key_bytes, _response_message(request_nonce, status, body), raw)
+
+
+def b64encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def b64decode(text: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (ValueError, TypeError) as exc:
+        raise ValueError("not base64url") from exc

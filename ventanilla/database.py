@@ -43,6 +43,8 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite_utils.Databas
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
+    # Deleted personal data is overwritten, not left in free pages of the file.
+    conn.execute("PRAGMA secure_delete=ON")
     conn.execute("PRAGMA busy_timeout=30000")
     if readonly:
         conn.execute("PRAGMA query_only=ON")

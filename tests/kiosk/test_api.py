@@ -5,7 +5,10 @@ from __future__ import annotations
 import sqlite3
 import uuid
 
+import msgspec
 import pytest
+
+from sync.messages import PersonalData
 
 COMPLAINT = {
     "kind": "complaint",
@@ -121,9 +124,17 @@ def test_an_application_is_accepted_and_can_be_tracked(http, kiosk):
 
     [row] = rows(kiosk, "SELECT * FROM submissions WHERE tracking_code = ?", [code])
     assert row["kind"] == "application" and row["code"] == "ZOO-RUM" and row["unit"] == "ZOONOSIS"
-    assert (
-        '"ci": "4567891 CB"' in row["applicant"] and '"phone": "+59171234567"' in row["applicant"]
-    )
+    assert row["fields"] == "{}"  # an application's answers are personal: outbox only
+    # Not enrolled yet, so nothing to seal to: kept in the outbox until it can be.
+    [outbox] = rows(kiosk, "SELECT * FROM outbox WHERE submission_id = ?", [row["id"]])
+    personal = msgspec.msgpack.decode(outbox["personal"], type=PersonalData)
+    assert personal.applicant == {
+        "name": "Juana Mamani Quispe",
+        "ci": "4567891 CB",
+        "phone": "+59171234567",
+    }
+    assert personal.fields["pet_name"] == "Firulais" and personal.fields["vaccinated"] is True
+    assert outbox["sealed"] is None
 
     # Typing is forgiving: lower case, no dashes, O for 0 and l for 1.
     sloppy = code.lower().replace("-", "").replace("0", "o").replace("1", "l")
@@ -139,8 +150,9 @@ def test_an_anonymous_complaint_is_accepted(http, kiosk):
     assert response.status_code == 201, response.text
     code = response.json()["tracking_code"]
     [row] = rows(kiosk, "SELECT * FROM submissions WHERE tracking_code = ?", [code])
-    assert row["applicant"] is None and row["unit"] == "ALUMBRADO"
-    assert "Ñandutí" in row["fields"]
+    assert row["unit"] == "ALUMBRADO" and "Ñandutí" in row["fields"]
+    [outbox] = rows(kiosk, "SELECT * FROM outbox WHERE submission_id = ?", [row["id"]])
+    assert outbox["personal"] is None and outbox["sealed"] is None  # nobody to name
     english = http.get(f"/api/v1/submissions/{code}", params={"lang": "en"}).json()
     assert english["title"] == "Street light out"
 
