@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from content.catalog import DEFAULT_CATALOG_DIR
+from kiosk import content, enrollment
 from kiosk.migrations import migrations
 from kiosk.settings import Settings
 from kiosk.submissions import ConfigurationError, load_identity
@@ -54,6 +55,18 @@ def kiosk() -> None:
 )
 @click.option("--paper", type=click.Choice(["58", "80"]), default="58", show_default=True)
 @click.option("--profile", default="default", show_default=True, help="Printer capability profile.")
+@click.option(
+    "--sync-interval",
+    default=10.0,
+    show_default=True,
+    help="Seconds between syncs while the link is up.",
+)
+@click.option(
+    "--sync-max-backoff",
+    default=30.0,
+    show_default=True,
+    help="Longest wait, in seconds, between tries while central is unreachable.",
+)
 def serve(
     data_dir: Path,
     host: str,
@@ -65,6 +78,8 @@ def serve(
     printer_uri: str | None,
     paper: str,
     profile: str,
+    sync_interval: float,
+    sync_max_backoff: float,
 ) -> None:
     """Run the kiosk server on embedded SQLite.
 
@@ -86,6 +101,8 @@ def serve(
         printer_uri=printer_uri,
         paper=int(paper),
         printer_profile=profile,
+        sync_interval=sync_interval,
+        sync_max_backoff=sync_max_backoff,
     )
     if printer_uri:
         try:
@@ -99,3 +116,54 @@ def serve(
             raise click.ClickException(str(exc)) from exc
     click.echo(f"Kiosk {identity.prefix} ({identity.office}) on http://{host}:{port}/")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+
+
+@kiosk.command()
+@data_option
+@click.option("--central", "central_url", required=True, help="Central's address, e.g. https://...")
+@click.option(
+    "--code", required=True, help="The one-time code from `ventanilla central enroll-code`."
+)
+def enroll(data_dir: Path, central_url: str, code: str) -> None:
+    """Enroll this kiosk with central: register its key and pin central's keys.
+
+    Works with the kiosk server running or stopped; a running server starts
+    syncing within seconds.
+
+    Example:
+
+        ventanilla kiosk enroll --data /var/lib/ventanilla/kiosk \\
+            --central https://ventanilla.example.bo --code 7K3M-9QXP-4ABC-DEFG
+    """
+    settings = Settings(data_dir=data_dir)
+    with Database(settings.db_path, migrations) as database:
+        try:
+            answer = enrollment.enroll(database, settings, central_url, code)
+        except enrollment.EnrollmentFailed as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Enrolled as {answer.name} ({answer.prefix}); receipts point to {answer.central_url}"
+    )
+
+
+@kiosk.group("content")
+def kiosk_content() -> None:
+    """The catalogue this kiosk serves."""
+
+
+@kiosk_content.command()
+@data_option
+def rollback(data_dir: Path) -> None:
+    """Go back to the content bundle that was active before the current one.
+
+    Example:
+
+        ventanilla kiosk content rollback --data /var/lib/ventanilla/kiosk
+    """
+    settings = Settings(data_dir=data_dir)
+    with Database(settings.db_path, migrations) as database:
+        try:
+            now_active = database.write(content.rollback)
+        except content.RollbackImpossible as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"Now serving {now_active}")

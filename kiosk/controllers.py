@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
@@ -13,6 +14,7 @@ from content.localize import complaint_out, procedure_out, procedure_summary
 from content.schema import Catalog
 from kiosk import store, submissions
 from kiosk.errors import NotFound, PrinterNotConfigured
+from kiosk.outbox import SyncWorker
 from kiosk.receipts import receipt_png
 from kiosk.settings import Settings
 from kiosk.submissions import Identity
@@ -28,6 +30,7 @@ from sync.messages import (
     ProcedureSummary,
     SubmissionIn,
     SubmissionSummary,
+    SyncStatus,
 )
 from ventanilla.database import Database
 from ventanilla.i18n import N_, gettext
@@ -111,6 +114,7 @@ class SubmissionController(Controller):
         identity: NamedDependency[Identity],
         catalog: NamedDependency[Catalog],
         printer: NamedDependency[PrintWorker | None],
+        sync: NamedDependency[SyncWorker],
         data: JSONBody[SubmissionIn],
         idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
     ) -> Response[Accepted]:
@@ -121,6 +125,7 @@ class SubmissionController(Controller):
         result, replayed = await submissions.accept(
             database, identity, catalog, data, idempotency_key, printer
         )
+        sync.wake()
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         return Response(result, status_code=201, headers=headers)
 
@@ -194,3 +199,13 @@ class ReceiptController(Controller):
             jobs=summary["jobs"],
             last_error=summary["last_error"],
         )
+
+
+class SyncStatusController(Controller):
+    path = "/api/v1/sync"
+    tags = ["sync"]
+
+    @get("/status", sync_to_thread=True)
+    def sync_status(self, sync: NamedDependency[SyncWorker]) -> SyncStatus:
+        """Whether the kiosk is enrolled, when it last synced, what waits, and the link."""
+        return msgspec.convert(sync.status(), SyncStatus)

@@ -26,6 +26,9 @@ class Settings:
     printer_uri: str | None = None
     paper: int = 58
     printer_profile: str = "default"
+    # Sync: seconds between rounds while the link is up, and the backoff cap while it is down.
+    sync_interval: float = 10.0
+    sync_max_backoff: float = 30.0
     municipality: str = "Gobierno Autónomo Municipal de Cochabamba"
 
     @property

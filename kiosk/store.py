@@ -110,3 +110,45 @@ def _insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> None:
 def count_submissions(db: sqlite_utils.Database) -> int:
     (n,) = db.execute("SELECT count(*) FROM submissions").fetchone()
     return n
+
+
+# Outbox -----------------------------------------------------------------------
+
+
+def outbox_ready(db: sqlite_utils.Database, limit: int) -> list[dict[str, Any]]:
+    """The oldest outbox rows that can travel (nothing left in clear to seal)."""
+    return list(
+        db.query(
+            "SELECT seq, submission_id, record, sealed FROM outbox "
+            "WHERE personal IS NULL ORDER BY seq LIMIT ?",
+            [limit],
+        )
+    )
+
+
+def outbox_unsealed(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    return list(
+        db.query("SELECT seq, submission_id, personal FROM outbox WHERE personal IS NOT NULL")
+    )
+
+
+def seal_outbox_row(db: sqlite_utils.Database, seq: int, sealed: bytes) -> None:
+    db.execute("UPDATE outbox SET sealed = ?, personal = NULL WHERE seq = ?", [sealed, seq])
+
+
+def delete_outbox(db: sqlite_utils.Database, seqs: list[int]) -> None:
+    db.conn.executemany("DELETE FROM outbox WHERE seq = ?", [(seq,) for seq in seqs])
+
+
+def outbox_count(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+
+
+def apply_status(
+    db: sqlite_utils.Database, tracking_code: str, status: str, note: str | None, changed_at: str
+) -> None:
+    db.execute(
+        "UPDATE submissions SET status = ?, status_note = ?, status_changed_at = ? "
+        "WHERE tracking_code = ?",
+        [status, note, changed_at, tracking_code],
+    )

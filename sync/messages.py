@@ -162,7 +162,8 @@ class EnrollRequest(msgspec.Struct, kw_only=True):
     code: Annotated[str, Meta(max_length=64)]
     prefix: Annotated[str, Meta(max_length=3)]
     public_key: Annotated[str, Meta(max_length=64)]  # Ed25519, base64url
-    proof: Annotated[str, Meta(max_length=128)]  # signature of "enroll|code|public_key"
+    proof: Annotated[str, Meta(max_length=128)]  # signature of the code and the key
+    issued: int = 0  # tracking codes already issued under `prefix`
 
 
 class EnrollResponse(msgspec.Struct, kw_only=True):

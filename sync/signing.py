@@ -149,6 +149,11 @@ def check_response(
     return verify(public_key_bytes, _response_message(request_nonce, status, body), raw)
 
 
+def enrollment_message(code: str, public_key: str) -> bytes:
+    """What a kiosk signs to prove it holds the key it enrolls with."""
+    return f"ventanilla-enroll-v1\n{code}\n{public_key}".encode()
+
+
 def b64encode(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 

@@ -14,3 +14,19 @@ STATUS_LABELS = {
     "resuelto": N_("Resuelto"),
     "cerrado": N_("Cerrado"),
 }
+
+# recibido → en_revision → observado ⇄ en_revision → aprobado | rechazado | resuelto → cerrado,
+# with reopening from resuelto or cerrado.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "recibido": ("en_revision",),
+    "en_revision": ("observado", "aprobado", "rechazado", "resuelto"),
+    "observado": ("en_revision",),
+    "aprobado": ("cerrado",),
+    "rechazado": ("cerrado",),
+    "resuelto": ("cerrado", "en_revision"),
+    "cerrado": ("en_revision",),
+}
+
+
+def can_change(current: str, new: str) -> bool:
+    return new in TRANSITIONS.get(current, ())

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
 from content.catalog import load_catalog
 from content.schema import Catalog
+from ventanilla.cli import cli
 
 
 def free_port() -> int:
@@ -99,6 +101,80 @@ def start_kiosk(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     yield start
     for server in servers:
         server.stop()
+
+
+FAST_SYNC = ("--sync-interval", "0.5", "--sync-max-backoff", "1")
+
+
+@pytest.fixture
+def start_central(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """Initialise (once) and start central servers; all are stopped after the test."""
+    servers: list[Server] = []
+
+    def start(data_dir: Path = tmp_path / "central", port: int | None = None) -> Server:
+        if not (data_dir / "central.db").exists():
+            result = CliRunner().invoke(cli, ["central", "init", "--data", str(data_dir)])
+            assert result.exit_code == 0, result.output
+        server = Server(["central", "serve", "--data", str(data_dir)], data_dir, port).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def enroll(
+    kiosk_dir: Path,
+    central: Server,
+    via: str | None = None,
+    name: str = "Sub Alcaldía Tunari",
+    prefix: str = "TUN",
+) -> None:
+    """Enroll the kiosk in `kiosk_dir` with `central` (reached at `via`, e.g. a proxy)."""
+    runner = CliRunner()
+    made = runner.invoke(
+        cli,
+        [
+            "central",
+            "enroll-code",
+            "--data",
+            str(central.data_dir),
+            "--name",
+            name,
+            "--prefix",
+            prefix,
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    code = made.output.strip().splitlines()[-1]
+    result = runner.invoke(
+        cli,
+        [
+            "kiosk",
+            "enroll",
+            "--data",
+            str(kiosk_dir),
+            "--central",
+            via or central.url,
+            "--code",
+            code,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+
+
+def wait_for(
+    condition: Callable[[], object], timeout: float = 30.0, what: str = "condition"
+) -> object:
+    """Poll `condition` until it is truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 import click
 
+from central.cli import central, publish
 from content.cli import content
 from kiosk.cli import kiosk
 from printers.cli import printer
@@ -17,3 +18,6 @@ def cli() -> None:
 cli.add_command(content)
 cli.add_command(kiosk)
 cli.add_command(printer)
+cli.add_command(central)
+# Publishing signs with central's key, so it lives with central; it reads as content.
+content.add_command(publish)

@@ -63,11 +63,16 @@ def _storage_error(exc: Exception) -> Exception:
     return exc
 
 
+def _truncate_wal(db: sqlite_utils.Database) -> None:
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 class _TransactionLost(Exception):
     """A task's error made SQLite roll back the whole batch."""
 
 
-_Task = tuple[Callable[[sqlite_utils.Database], object], concurrent.futures.Future]
+_Task = tuple[Callable[[sqlite_utils.Database], object], concurrent.futures.Future, bool]
+_NOTHING = object()
 
 
 class Database:
@@ -133,12 +138,21 @@ class Database:
 
     # Writing --------------------------------------------------------------
 
-    def submit(self, fn: Callable[[sqlite_utils.Database], T]) -> concurrent.futures.Future[T]:
+    def submit(
+        self, fn: Callable[[sqlite_utils.Database], T], *, transactional: bool = True
+    ) -> concurrent.futures.Future[T]:
         if self._thread is None:
             raise RuntimeError("database is not open")
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
-        self._queue.put((fn, future))
+        self._queue.put((fn, future, transactional))
         return future
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the file and empty it, so deleted data leaves the disk.
+
+        Runs in the writer thread but outside any transaction (SQLite requires it).
+        """
+        self.submit(_truncate_wal, transactional=False).result()
 
     def write(self, fn: Callable[[sqlite_utils.Database], T]) -> T:
         """Run `fn(db)` in the writer thread; return once its commit is durable."""
@@ -149,29 +163,46 @@ class Database:
         return await asyncio.shield(asyncio.wrap_future(self.submit(fn)))
 
     def _run(self, db: sqlite_utils.Database) -> None:
+        carried: _Task | object | None = _NOTHING
         try:
             while True:
-                task = self._queue.get()
+                task = self._queue.get() if carried is _NOTHING else carried
+                carried = _NOTHING
                 if task is None:
                     return
-                batch = [task]
-                stop = False
+                fn, future, transactional = task  # type: ignore[misc]
+                if not transactional:
+                    self._run_alone(db, fn, future)
+                    continue
+                batch = [(fn, future)]
                 while len(batch) < self.max_batch:
                     try:
                         task = self._queue.get_nowait()
                     except queue.Empty:
                         break
-                    if task is None:
-                        stop = True
+                    if task is None or not task[2]:
+                        carried = task  # runs after this batch commits
                         break
-                    batch.append(task)
+                    batch.append((task[0], task[1]))
                 self._commit(db, batch)
-                if stop:
-                    return
         finally:
             db.close()
 
-    def _commit(self, db: sqlite_utils.Database, batch: list[_Task]) -> None:
+    def _run_alone(
+        self, db: sqlite_utils.Database, fn: Callable, future: concurrent.futures.Future
+    ) -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(fn(db))
+        except Exception as exc:
+            future.set_exception(exc)
+
+    def _commit(
+        self,
+        db: sqlite_utils.Database,
+        batch: list[tuple[Callable[[sqlite_utils.Database], object], concurrent.futures.Future]],
+    ) -> None:
         outcomes: list[tuple[concurrent.futures.Future, object, BaseException | None]] = []
         try:
             db.execute("BEGIN IMMEDIATE")

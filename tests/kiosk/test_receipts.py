@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from printers.emulator import Emulator
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_for
 from tests.printers.printer_helpers import code_page_slots, codec_of, printed_lines, read_qr_codes
 
 APPLICATION = {
@@ -37,16 +37,6 @@ def jobs(data_dir, sql="SELECT * FROM print_jobs ORDER BY id"):
     with sqlite3.connect(data_dir / "kiosk.db") as conn:
         conn.row_factory = sqlite3.Row
         return [dict(r) for r in conn.execute(sql)]
-
-
-def wait_for(condition, timeout: float = 20.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def post(kiosk, body) -> dict:

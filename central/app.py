@@ -1,0 +1,70 @@
+"""`create_app(settings)`: central's Litestar application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import ValidationException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+
+from central.controllers import HealthController, SyncController
+from central.errors import BadPayload, Conflict, EnrollmentRefused, NotFound
+from central.migrations import migrations
+from central.settings import Settings
+from central.setup import load_keys
+from sync.signing import RequestRefused
+from ventanilla import __version__
+from ventanilla.database import Database, StorageUnavailable
+from ventanilla.http import error_handler, error_response, from_state, validation_failed
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings) -> Litestar:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        database = Database(settings.db_path, migrations).open()
+        try:
+            app.state.central_keys = database.read(load_keys)
+            app.state.database = database
+            yield
+        finally:
+            database.close()
+
+    return Litestar(
+        route_handlers=[HealthController, SyncController],
+        lifespan=[lifespan],
+        dependencies={
+            "database": Provide(from_state("database"), sync_to_thread=False),
+            "keys": Provide(from_state("central_keys"), sync_to_thread=False),
+            "settings": Provide(from_state("settings"), sync_to_thread=False),
+        },
+        exception_handlers={
+            RequestRefused: _refused,
+            NotFound: error_handler(404),
+            EnrollmentRefused: error_handler(403),
+            Conflict: error_handler(409),
+            BadPayload: error_handler(400),
+            StorageUnavailable: error_handler(503),
+            ValidationException: validation_failed,
+        },
+        openapi_config=OpenAPIConfig(
+            title="Ventanilla central API",
+            version=__version__,
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        request_max_body_size=settings.max_body_bytes,
+        state=State({"settings": settings}),
+    )
+
+
+def _refused(_: Request, exc: RequestRefused) -> Response[dict[str, Any]]:
+    log.warning("refused sync request from %s: %s", exc.kiosk, exc.reason)
+    return error_response(exc.status, exc.reason)

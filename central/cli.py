@@ -1,0 +1,215 @@
+"""`ventanilla central ...` (and `ventanilla content publish`): run and look after central."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from central import store
+from central.enrollment import new_enrollment_code
+from central.errors import Conflict, EnrollmentRefused, NotFound
+from central.ingest import kiosk_reports
+from central.migrations import migrations
+from central.settings import Settings
+from central.setup import NotInitialised, init_keys, load_keys
+from central.status import change_status
+from content.bundle import build_bundle
+from content.catalog import CatalogError, catalog_version, load_catalog
+from sync.status import STATUS_LABELS
+from ventanilla.database import Database
+
+LA_PAZ = ZoneInfo("America/La_Paz")
+
+data_option = click.option(
+    "--data",
+    "data_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Central's data directory.",
+)
+
+
+def open_database(data_dir: Path) -> Database:
+    """Central's database, which `central init` must have set up."""
+    database = Database(Settings(data_dir=data_dir).db_path, migrations).open()
+    try:
+        database.read(load_keys)
+    except NotInitialised as exc:
+        database.close()
+        raise click.ClickException(str(exc)) from exc
+    return database
+
+
+@click.group()
+def central() -> None:
+    """The central site at city hall."""
+
+
+@central.command()
+@data_option
+def init(data_dir: Path) -> None:
+    """Create central's database and its signing and sealing keys (once).
+
+    Example:
+
+        ventanilla central init --data /var/lib/ventanilla/central
+    """
+    with Database(Settings(data_dir=data_dir).db_path, migrations) as database:
+        _, made = database.write(init_keys)
+    click.echo(f"{'Initialised' if made else 'Already initialised:'} {data_dir}")
+
+
+@central.command()
+@data_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option(
+    "--public-url",
+    help="Address citizens and kiosks use to reach central (default: http://HOST:PORT).",
+)
+def serve(data_dir: Path, host: str, port: int, public_url: str | None) -> None:
+    """Run the central site.
+
+    Example:
+
+        ventanilla central serve --data /var/lib/ventanilla/central \\
+            --public-url https://ventanilla.example.bo
+    """
+    import uvicorn
+
+    from central.app import create_app
+
+    open_database(data_dir).close()
+    settings = Settings(
+        data_dir=data_dir, public_url=(public_url or f"http://{host}:{port}").rstrip("/")
+    )
+    click.echo(f"Central on http://{host}:{port}/ (public address {settings.public_url})")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+
+
+@central.command("enroll-code")
+@data_option
+@click.option("--name", required=True, help='The sub-office, e.g. "Sub Alcaldía Tunari".')
+@click.option("--prefix", required=True, help="Its tracking-code prefix, e.g. TUN.")
+def enroll_code(data_dir: Path, name: str, prefix: str) -> None:
+    """Make a one-time enrollment code for a kiosk, valid 24 hours.
+
+    The code is printed alone on the last line.
+
+    Example:
+
+        ventanilla central enroll-code --data /var/lib/ventanilla/central \\
+            --name "Sub Alcaldía Tunari" --prefix TUN
+    """
+    database = open_database(data_dir)
+    try:
+        code, expires = database.write(lambda db: new_enrollment_code(db, name, prefix.upper()))
+    except EnrollmentRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        database.close()
+    until = expires.astimezone(LA_PAZ).strftime("%d/%m/%Y %H:%M")
+    click.echo(f"One-time enrollment code for {name} ({prefix.upper()}), valid until {until}:")
+    click.echo(code)
+
+
+@central.command()
+@data_option
+def kiosks(data_dir: Path) -> None:
+    """List enrolled kiosks: last sequence received, last sync, and any gap or broken link.
+
+    Exits with status 1 when any kiosk's chain has a problem.
+
+    Example:
+
+        ventanilla central kiosks --data /var/lib/ventanilla/central
+    """
+    database = open_database(data_dir)
+    try:
+        reports = database.read(kiosk_reports)
+    finally:
+        database.close()
+    if not reports:
+        click.echo("No kiosk enrolled yet.")
+        return
+    click.echo(f"{'PREFIX':<7}{'NAME':<28}{'LAST SEQ':>9}{'RECEIVED':>10}  LAST SYNC")
+    for report in reports:
+        last = _local(report.last_sync_at) if report.last_sync_at else "never"
+        click.echo(
+            f"{report.prefix:<7}{report.name[:27]:<28}{report.last_seq:>9}{report.received:>10}  {last}"
+        )
+    problems = [p for report in reports for p in report.problems]
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise SystemExit(1)
+    click.echo("No gaps or broken links.")
+
+
+@central.command("set-status")
+@data_option
+@click.argument("tracking_code")
+@click.argument("status", type=click.Choice(list(STATUS_LABELS)))
+@click.option("--note", "public_note", help="Public note: the citizen sees it.")
+@click.option("--internal-note", help="Seen by staff only.")
+def set_status(
+    data_dir: Path,
+    tracking_code: str,
+    status: str,
+    public_note: str | None,
+    internal_note: str | None,
+) -> None:
+    """Change a submission's status, following the workflow.
+
+    Example:
+
+        ventanilla central set-status --data DIR TUN-7K3M-9QXP-4 en_revision \\
+            --note "Su trámite está en revisión."
+    """
+    database = open_database(data_dir)
+    try:
+        database.write(
+            lambda db: change_status(
+                db, tracking_code, status, public_note, internal_note, by="cli"
+            )
+        )
+    except (NotFound, Conflict) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        database.close()
+    click.echo(f"{tracking_code}: {status}")
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@data_option
+def publish(directory: Path, data_dir: Path) -> None:
+    """Check a catalogue, sign it as a bundle with central's key, and offer it to kiosks.
+
+    Example:
+
+        ventanilla content publish content/catalog/ --data /var/lib/ventanilla/central
+    """
+    try:
+        catalog = load_catalog(directory)
+    except CatalogError as exc:
+        raise click.ClickException(f"not published, the catalogue has errors:\n{exc}") from exc
+    database = open_database(data_dir)
+    try:
+        keys = database.read(load_keys)
+        data = build_bundle(catalog, keys.signing_key)
+        version = catalog_version(catalog)
+        database.write(lambda db: store.add_bundle(db, version, data))
+    finally:
+        database.close()
+    click.echo(
+        f"Published bundle {version} ({len(catalog.procedures)} procedures, {len(data)} bytes)"
+    )
+
+
+def _local(iso: str) -> str:
+    moment = datetime.datetime.fromisoformat(iso)
+    return moment.astimezone(LA_PAZ).strftime("%d/%m/%Y %H:%M:%S")

@@ -1,0 +1,104 @@
+"""HTTP handlers of central: thin, each one call into a plain function."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, JSONBody
+
+from central import store
+from central.auth import SignedRequest, signed, verify_request
+from central.enrollment import enroll
+from central.ingest import decode_batch, ingest
+from central.settings import Settings
+from central.setup import Keys
+from sync.messages import EnrollRequest, EnrollResponse, StatusChange, StatusChanges
+from ventanilla.database import Database
+
+_encoder = msgspec.msgpack.Encoder()
+
+
+class HealthController(Controller):
+    path = "/healthz"
+    tags = ["operations"]
+
+    @get(sync_to_thread=True)
+    def health(self, database: NamedDependency[Database]) -> dict[str, Any]:
+        """Liveness: `{"status": "ok", ...}`."""
+        return {
+            "status": "ok",
+            "kiosks": len(database.read(store.kiosks)),
+            "submissions": database.read(store.count_submissions),
+        }
+
+
+class SyncController(Controller):
+    """What kiosks call. Every route but enrollment takes only signed requests."""
+
+    path = "/api/v1/sync"
+    tags = ["sync"]
+
+    @post("/enroll", status_code=201)
+    async def enroll_kiosk(
+        self,
+        database: NamedDependency[Database],
+        keys: NamedDependency[Keys],
+        settings: NamedDependency[Settings],
+        data: JSONBody[EnrollRequest],
+    ) -> EnrollResponse:
+        """Register a kiosk's device key against a one-time enrollment code."""
+        return await database.write_async(lambda db: enroll(db, data, keys, settings.public_url))
+
+    @post("/push", status_code=200)
+    async def push(
+        self,
+        request: Request,
+        database: NamedDependency[Database],
+        keys: NamedDependency[Keys],
+    ) -> Response[bytes]:
+        """A batch of submission records (zstd-compressed msgpack); one ack per record."""
+        signed_request = await verify_request(request, database)
+        batch = decode_batch(signed_request.body)
+        result = await database.write_async(
+            lambda db: ingest(db, signed_request.kiosk, batch, keys.sealing_key)
+        )
+        return signed(keys, signed_request, _encoder.encode(result))
+
+    @get("/status-changes")
+    async def status_changes(
+        self,
+        request: Request,
+        database: NamedDependency[Database],
+        keys: NamedDependency[Keys],
+        since: FromQuery[int] = 0,
+    ) -> Response[bytes]:
+        """Status changes of this kiosk's submissions after the cursor `since`."""
+        signed_request = await verify_request(request, database)
+        rows = await database.read_async(
+            lambda db: store.status_changes_since(db, signed_request.kiosk, since)
+        )
+        changes = [msgspec.convert(row, StatusChange) for row in rows]
+        cursor = changes[-1].cursor if changes else since
+        return signed(
+            keys, signed_request, _encoder.encode(StatusChanges(changes=changes, cursor=cursor))
+        )
+
+    @get("/bundle")
+    async def bundle(
+        self,
+        request: Request,
+        database: NamedDependency[Database],
+        keys: NamedDependency[Keys],
+        have: FromQuery[str | None] = None,
+    ) -> Response[bytes]:
+        """The current signed content bundle; 204 when the kiosk already has it."""
+        signed_request: SignedRequest = await verify_request(request, database)
+        latest = await database.read_async(store.latest_bundle)
+        if latest is None or latest["version"] == have:
+            return signed(keys, signed_request, b"", status=204)
+        return signed(
+            keys, signed_request, latest["data"], media_type="application/vnd.ventanilla.bundle"
+        )

@@ -1,0 +1,99 @@
+"""The central database's schema, one migration per change, never edited once released."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("ventanilla.central")
+
+
+@migrations()
+def m001_sync(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE central_settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        -- Enrolled kiosks, known by the prefix of the tracking codes they issue.
+        CREATE TABLE kiosks (
+            prefix TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            public_key TEXT NOT NULL,
+            enrolled_at TEXT NOT NULL,
+            last_sync_at TEXT
+        );
+        -- One-time enrollment codes; only their hash is kept.
+        CREATE TABLE enrollment_codes (
+            code_hash TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            prefix TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        -- Every submission received. The channel that accepted it is the only
+        -- writer of its content; central writes only its status (invariant 3).
+        CREATE TABLE submissions (
+            id TEXT PRIMARY KEY,
+            kiosk TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            tracking_code TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            code TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            token TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            personal_digest TEXT,
+            sealed BLOB,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            chain_error TEXT,
+            status TEXT NOT NULL DEFAULT 'recibido',
+            status_changed_at TEXT,
+            UNIQUE (kiosk, seq)
+        );
+        -- Status changes, numbered: the cursor kiosks pull from.
+        CREATE TABLE status_changes (
+            cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+            submission_id TEXT NOT NULL REFERENCES submissions (id),
+            kiosk TEXT NOT NULL,
+            tracking_code TEXT NOT NULL,
+            status TEXT NOT NULL,
+            public_note TEXT,
+            internal_note TEXT,
+            changed_at TEXT NOT NULL,
+            changed_by TEXT NOT NULL
+        );
+        CREATE INDEX status_changes_kiosk ON status_changes (kiosk, cursor);
+        -- Nonces of signed requests seen in the last minutes: a replay is refused.
+        CREATE TABLE nonces (
+            kiosk TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (kiosk, nonce)
+        );
+        -- Every refused sync request, for whoever looks after security.
+        CREATE TABLE auth_events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kiosk TEXT,
+            status INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            method TEXT NOT NULL,
+            path TEXT NOT NULL,
+            remote TEXT
+        );
+        -- Signed content bundles; the newest is the one kiosks pull.
+        CREATE TABLE bundles (
+            id INTEGER PRIMARY KEY,
+            version TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            data BLOB NOT NULL
+        );
+        """
+    )

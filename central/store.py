@@ -1,0 +1,205 @@
+"""Every SQL statement of central. Functions take a `sqlite_utils.Database`;
+those that write run in the writer thread (see `ventanilla.database`)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import sqlite_utils
+
+
+def now_iso() -> str:
+    return (
+        datetime.datetime.now(datetime.UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )
+
+
+def _one(db: sqlite_utils.Database, sql: str, params: list[Any]) -> dict[str, Any] | None:
+    return next(iter(db.query(sql, params)), None)
+
+
+def _insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+    return db.execute(sql, list(row.values())).lastrowid
+
+
+# Settings (keys) --------------------------------------------------------------
+
+
+def settings(db: sqlite_utils.Database) -> dict[str, str]:
+    return {r["key"]: r["value"] for r in db.query("SELECT key, value FROM central_settings")}
+
+
+def set_settings(db: sqlite_utils.Database, values: dict[str, str]) -> None:
+    db.conn.executemany(
+        "INSERT INTO central_settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        list(values.items()),
+    )
+
+
+# Kiosks and enrollment --------------------------------------------------------
+
+
+def kiosk(db: sqlite_utils.Database, prefix: str) -> dict[str, Any] | None:
+    return _one(db, "SELECT * FROM kiosks WHERE prefix = ?", [prefix])
+
+
+def kiosks(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM kiosks ORDER BY prefix"))
+
+
+def add_kiosk(db: sqlite_utils.Database, prefix: str, name: str, public_key: str) -> None:
+    _insert(
+        db,
+        "kiosks",
+        {"prefix": prefix, "name": name, "public_key": public_key, "enrolled_at": now_iso()},
+    )
+
+
+def touch_kiosk(db: sqlite_utils.Database, prefix: str) -> None:
+    db.execute("UPDATE kiosks SET last_sync_at = ? WHERE prefix = ?", [now_iso(), prefix])
+
+
+def add_enrollment_code(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    _insert(db, "enrollment_codes", row)
+
+
+def enrollment_code(db: sqlite_utils.Database, code_hash: str) -> dict[str, Any] | None:
+    return _one(db, "SELECT * FROM enrollment_codes WHERE code_hash = ?", [code_hash])
+
+
+def use_enrollment_code(db: sqlite_utils.Database, code_hash: str) -> bool:
+    cursor = db.execute(
+        "UPDATE enrollment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
+        [now_iso(), code_hash],
+    )
+    return cursor.rowcount == 1
+
+
+# Request authentication -------------------------------------------------------
+
+
+def remember_nonce(db: sqlite_utils.Database, kiosk: str, nonce: str, keep_after: str) -> bool:
+    """Record a nonce; False if it was seen before (a replay). Forgets old ones."""
+    db.execute("DELETE FROM nonces WHERE seen_at < ?", [keep_after])
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO nonces (kiosk, nonce, seen_at) VALUES (?, ?, ?)",
+        [kiosk, nonce, now_iso()],
+    )
+    return cursor.rowcount == 1
+
+
+def record_auth_event(db: sqlite_utils.Database, event: dict[str, Any]) -> None:
+    _insert(db, "auth_events", {"at": now_iso(), **event})
+
+
+def auth_events(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM auth_events ORDER BY id"))
+
+
+# Submissions ------------------------------------------------------------------
+
+
+def submission(db: sqlite_utils.Database, submission_id: str) -> dict[str, Any] | None:
+    return _one(db, "SELECT * FROM submissions WHERE id = ?", [submission_id])
+
+
+def submission_by_code(db: sqlite_utils.Database, tracking_code: str) -> dict[str, Any] | None:
+    return _one(db, "SELECT * FROM submissions WHERE tracking_code = ?", [tracking_code])
+
+
+def submission_at(db: sqlite_utils.Database, kiosk: str, seq: int) -> dict[str, Any] | None:
+    return _one(db, "SELECT * FROM submissions WHERE kiosk = ? AND seq = ?", [kiosk, seq])
+
+
+def insert_submission(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    _insert(db, "submissions", row)
+
+
+def flag_chain(db: sqlite_utils.Database, submission_id: str, error: str) -> None:
+    db.execute(
+        "UPDATE submissions SET chain_error = coalesce(chain_error || '; ', '') || ? WHERE id = ?",
+        [error, submission_id],
+    )
+
+
+def kiosk_sequence(db: sqlite_utils.Database, kiosk: str) -> list[int]:
+    return [
+        s
+        for (s,) in db.execute("SELECT seq FROM submissions WHERE kiosk = ? ORDER BY seq", [kiosk])
+    ]
+
+
+def chain_errors(db: sqlite_utils.Database, kiosk: str) -> list[tuple[int, str]]:
+    return list(
+        db.execute(
+            "SELECT seq, chain_error FROM submissions WHERE kiosk = ? AND chain_error IS NOT NULL "
+            "ORDER BY seq",
+            [kiosk],
+        )
+    )
+
+
+def count_submissions(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT count(*) FROM submissions").fetchone()[0]
+
+
+# Status -----------------------------------------------------------------------
+
+
+def set_status(
+    db: sqlite_utils.Database,
+    row: dict[str, Any],
+    status: str,
+    public_note: str | None,
+    internal_note: str | None,
+    by: str,
+) -> int:
+    changed_at = now_iso()
+    db.execute(
+        "UPDATE submissions SET status = ?, status_changed_at = ? WHERE id = ?",
+        [status, changed_at, row["id"]],
+    )
+    return _insert(
+        db,
+        "status_changes",
+        {
+            "submission_id": row["id"],
+            "kiosk": row["kiosk"],
+            "tracking_code": row["tracking_code"],
+            "status": status,
+            "public_note": public_note,
+            "internal_note": internal_note,
+            "changed_at": changed_at,
+            "changed_by": by,
+        },
+    )
+
+
+def status_changes_since(
+    db: sqlite_utils.Database, kiosk: str, cursor: int, limit: int = 500
+) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "SELECT cursor, tracking_code, status, public_note, changed_at FROM status_changes "
+            "WHERE kiosk = ? AND cursor > ? ORDER BY cursor LIMIT ?",
+            [kiosk, cursor, limit],
+        )
+    )
+
+
+# Bundles ----------------------------------------------------------------------
+
+
+def add_bundle(db: sqlite_utils.Database, version: str, data: bytes) -> int:
+    return _insert(db, "bundles", {"version": version, "created_at": now_iso(), "data": data})
+
+
+def latest_bundle(db: sqlite_utils.Database) -> dict[str, Any] | None:
+    return _one(db, "SELECT * FROM bundles ORDER BY id DESC LIMIT 1", [])

@@ -1,0 +1,298 @@
+"""The outbox worker: a thread in the kiosk process that syncs with central.
+
+Each round it seals what still waits in clear, pushes the outbox in batches,
+pulls status changes and the current content bundle. While central cannot be
+reached it backs off exponentially with full jitter, capped (30 s by default)
+so a returning link is used within half a minute. Everything it does is
+idempotent: a round cut at any byte is simply done again.
+
+The batch size adapts to the link: it doubles after a quick round trip and
+halves after a slow or failed one, so a satellite link with cuts still makes
+progress with small batches while fibre moves hundreds at a time.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import random
+import threading
+import time
+from typing import Any
+
+import httpx
+import msgspec
+import zstandard
+from litestar.datastructures import State
+
+from content.bundle import BundleError, open_bundle
+from kiosk import content, store
+from kiosk.settings import Settings
+from kiosk.submissions import Identity, identity_from
+from sync import sealing, signing
+from sync.messages import PushBatch, PushResult, StatusChanges, SubmissionRecord
+
+log = logging.getLogger(__name__)
+
+MIN_BATCH, FIRST_BATCH, MAX_BATCH = 1, 50, 1000
+FAST_ROUND, SLOW_ROUND = 2.0, 10.0  # seconds
+NOT_ENROLLED_POLL = 5.0
+_record_decoder = msgspec.msgpack.Decoder(SubmissionRecord)
+_encoder = msgspec.msgpack.Encoder()
+
+
+class SyncError(Exception):
+    """Central could not be reached, refused us, or answered something we cannot trust."""
+
+
+def now_iso() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class SyncWorker:
+    """Keeps the kiosk in step with central; its `link` and `last_error` feed /api/v1/sync/status."""
+
+    def __init__(self, state: State, settings: Settings):
+        self.state = state
+        self.settings = settings
+        self.database = state.database
+        self.link = "unknown"
+        self.last_error: str | None = None
+        self.content_error: str | None = None
+        self.batch_size = FIRST_BATCH
+        self.failures = 0
+        self._client: httpx.Client | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> SyncWorker:
+        self._thread = threading.Thread(target=self._run, name="sync-worker", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+        if self._client is not None:
+            self._client.close()
+
+    def wake(self) -> None:
+        """Something new to send: go now, unless the link is down (then backoff rules)."""
+        if self.failures == 0:
+            self._wake.set()
+
+    def _sleep(self, seconds: float) -> None:
+        self._wake.wait(timeout=seconds)
+        self._wake.clear()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                identity = self.refresh()
+                if not identity.enrolled:
+                    self._sleep(NOT_ENROLLED_POLL)
+                    continue
+                self.sync_once(identity)
+            except (httpx.HTTPError, SyncError) as exc:
+                self.failures += 1
+                self.link = "down"
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                delay = self.backoff()
+                log.warning("sync failed (%s); next try in %.1f s", self.last_error, delay)
+                self._sleep(delay)
+            except Exception as exc:
+                log.exception("sync worker error")
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                self._sleep(self.settings.sync_max_backoff)
+            else:
+                self.failures = 0
+                self.link = "up"
+                self._sleep(self.settings.sync_interval)
+
+    def backoff(self) -> float:
+        """Full jitter: uniform in [0, min(cap, 1 s * 2^failures)]."""
+        ceiling = min(self.settings.sync_max_backoff, 2.0 ** min(self.failures, 16))
+        return random.uniform(0, ceiling)
+
+    # One round -------------------------------------------------------------
+
+    def refresh(self) -> Identity:
+        """Pick up an enrollment or a content rollback made by the CLI meanwhile."""
+        stored = self.database.read(store.settings)
+        identity = identity_from(stored, self.settings)
+        if identity != self.state.identity:
+            self.state.identity = identity
+        active = stored.get("active_bundle") or None
+        if active != self.state.bundle_version:
+            self.load_catalog(stored, identity)
+        return identity
+
+    def load_catalog(self, stored: dict[str, str], identity: Identity) -> None:
+        catalog, version = content.active_catalog(
+            self.settings.data_dir, stored, identity.central_key, self.settings.catalog_dir
+        )
+        self.database.write(lambda db: store.index_catalog(db, catalog))
+        self.state.catalog = catalog
+        self.state.bundle_version = version
+        log.info("serving catalogue %s", version or "shipped with the kiosk")
+
+    def sync_once(self, identity: Identity) -> None:
+        self.seal_waiting(identity)
+        client = self.client(identity)
+        self.push(client, identity)
+        self.pull_status(client, identity)
+        self.pull_bundle(client, identity)
+        self.database.write(lambda db: store.set_settings(db, {"last_sync_at": now_iso()}))
+        self.last_error = self.content_error
+
+    def client(self, identity: Identity) -> httpx.Client:
+        url = self.database.read(store.settings).get("sync_url", identity.central_url)
+        if self._client is None or str(self._client.base_url).rstrip("/") != url.rstrip("/"):
+            if self._client is not None:
+                self._client.close()
+            self._client = httpx.Client(
+                base_url=url, timeout=httpx.Timeout(30.0, connect=5.0), trust_env=False
+            )
+        return self._client
+
+    def seal_waiting(self, identity: Identity) -> None:
+        """Seal personal data accepted before enrollment, then wipe it from the disk."""
+        rows = self.database.read(store.outbox_unsealed)
+        if not rows:
+            return
+        assert identity.sealing_key is not None
+
+        def seal_all(db: Any) -> None:
+            for row in rows:
+                sealed = sealing.seal(
+                    identity.sealing_key, row["personal"], row["submission_id"].encode()
+                )
+                store.seal_outbox_row(db, row["seq"], sealed)
+
+        self.database.write(seal_all)
+        self.database.checkpoint()
+        log.info("sealed the personal data of %d submission(s)", len(rows))
+
+    def push(self, client: httpx.Client, identity: Identity) -> None:
+        sent_any = False
+        while not self._stop.is_set():
+            rows = self.database.read(lambda db: store.outbox_ready(db, self.batch_size))
+            if not rows:
+                break
+            records = [
+                msgspec.structs.replace(_record_decoder.decode(r["record"]), sealed=r["sealed"])
+                for r in rows
+            ]
+            body = zstandard.ZstdCompressor(level=6).compress(
+                _encoder.encode(PushBatch(records=records))
+            )
+            started = time.monotonic()
+            try:
+                response = self.request(client, identity, "POST", "/api/v1/sync/push", body)
+            except (httpx.HTTPError, SyncError):
+                self.batch_size = max(MIN_BATCH, self.batch_size // 2)
+                raise
+            elapsed = time.monotonic() - started
+            result = msgspec.msgpack.decode(response.content, type=PushResult)
+            sent = {r["seq"]: r["submission_id"] for r in rows}
+            done = [
+                a.seq
+                for a in result.acks
+                if a.result in ("stored", "duplicate") and sent.get(a.seq) == a.id
+            ]
+            rejected = [a for a in result.acks if a.result == "rejected"]
+            for ack in rejected:
+                log.error("central rejected #%s: %s", ack.seq, ack.error)
+            if done:
+                self.database.write(lambda db, done=done: store.delete_outbox(db, done))
+                sent_any = True
+            if not done:
+                detail = rejected[0].error if rejected else "no acknowledgement"
+                raise SyncError(f"central took none of a batch of {len(rows)}: {detail}")
+            self.adapt(elapsed, len(rows))
+        if sent_any:
+            # Acknowledged personal data was deleted with its rows: take it off the disk too.
+            self.database.checkpoint()
+
+    def adapt(self, elapsed: float, size: int) -> None:
+        if elapsed < FAST_ROUND and size >= self.batch_size:
+            self.batch_size = min(MAX_BATCH, self.batch_size * 2)
+        elif elapsed > SLOW_ROUND:
+            self.batch_size = max(MIN_BATCH, self.batch_size // 2)
+
+    def pull_status(self, client: httpx.Client, identity: Identity) -> None:
+        while True:
+            cursor = int(self.database.read(store.settings).get("status_cursor", "0"))
+            response = self.request(
+                client, identity, "GET", f"/api/v1/sync/status-changes?since={cursor}"
+            )
+            batch = msgspec.msgpack.decode(response.content, type=StatusChanges)
+            if not batch.changes:
+                return
+
+            def apply(db: Any, batch: StatusChanges = batch) -> None:
+                for change in batch.changes:
+                    store.apply_status(
+                        db,
+                        change.tracking_code,
+                        change.status,
+                        change.public_note,
+                        change.changed_at,
+                    )
+                store.set_settings(db, {"status_cursor": str(batch.cursor)})
+
+            self.database.write(apply)
+
+    def pull_bundle(self, client: httpx.Client, identity: Identity) -> None:
+        stored = self.database.read(store.settings)
+        have = stored.get("rolled_back_from") or stored.get("active_bundle") or "none"
+        response = self.request(client, identity, "GET", f"/api/v1/sync/bundle?have={have}")
+        if response.status_code == 204:
+            self.content_error = None
+            return
+        assert identity.central_key is not None
+        try:
+            bundle = open_bundle(response.content, identity.central_key)
+        except BundleError as exc:
+            # Keep serving what we have; say so where the desk and the logs look.
+            log.error("refused a content bundle from central: %s", exc)
+            self.content_error = f"refused content bundle: {exc}"
+            return
+        self.content_error = None
+        content.save_bundle(self.settings.data_dir, bundle.version, response.content)
+        self.database.write(lambda db: content.activate(db, bundle.version))
+        self.load_catalog(self.database.read(store.settings), identity)
+        log.info("activated content bundle %s", bundle.version)
+
+    def request(
+        self, client: httpx.Client, identity: Identity, method: str, target: str, body: bytes = b""
+    ) -> httpx.Response:
+        """A signed request whose answer must carry the pinned central's signature."""
+        headers = signing.sign_request(identity.private_key, identity.prefix, method, target, body)
+        headers["Content-Type"] = "application/vnd.ventanilla.batch+zstd"
+        response = client.request(method, target, content=body, headers=headers)
+        if response.status_code >= 400:
+            # Error answers are not trusted, only reported: all they cause is a retry.
+            raise SyncError(f"central answered {response.status_code}: {response.text[:200]}")
+        if not signing.check_response(
+            identity.central_key,  # type: ignore[arg-type]
+            headers[signing.HEADER_NONCE],
+            response.status_code,
+            response.content,
+            response.headers.get(signing.HEADER_SIGNATURE),
+        ):
+            raise SyncError(f"an answer ({response.status_code}) not signed by the pinned central")
+        return response
+
+    def status(self) -> dict[str, Any]:
+        stored = self.database.read(store.settings)
+        return {
+            "enrolled": "central_key" in stored,
+            "last_sync_at": stored.get("last_sync_at"),
+            "pending": self.database.read(store.outbox_count),
+            "link": self.link,
+            "last_error": self.last_error,
+        }
