@@ -1,7 +1,8 @@
-"""`make demo`: run the whole system on loopback with the demo catalogue.
+"""`make demo`: the whole system on loopback with the demo catalogue.
 
-Starts each server as a child process (data under .demo/), waits until each
-answers, prints where to look, and stops them all on Ctrl-C.
+Starts central, a virtual receipt printer and one kiosk (Sub Alcaldía Tunari)
+as child processes with their data under .demo/, enrolls the kiosk with central
+the first time, prints where to look, and stops them all on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -19,10 +20,25 @@ DATA = ROOT / ".demo"
 KIOSK_PORT = 8000
 CENTRAL_PORT = 8001
 PRINTER_PORT = 9100
+KIOSK_URL = f"http://127.0.0.1:{KIOSK_PORT}"
+CENTRAL_URL = f"http://127.0.0.1:{CENTRAL_PORT}"
 
 
 def ventanilla(*args: str) -> list[str]:
     return [sys.executable, "-m", "ventanilla", *args]
+
+
+def run(*args: str) -> str:
+    """Run a `ventanilla` command to completion; its output, or exit on failure."""
+    result = subprocess.run(ventanilla(*args), capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"ventanilla {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.load(response)
 
 
 def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
@@ -31,81 +47,55 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> N
         if process.poll() is not None:
             sys.exit(f"{' '.join(process.args)} exited with status {process.returncode}")
         try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return
+            get_json(url)
+            return
         except OSError:
             time.sleep(0.2)
     sys.exit(f"{url} did not answer within {seconds:.0f} s")
 
 
+def start(children: list[subprocess.Popen], *args: str) -> subprocess.Popen:
+    child = subprocess.Popen(ventanilla(*args))
+    children.append(child)
+    return child
+
+
 def main() -> None:
-    kiosk_url = f"http://127.0.0.1:{KIOSK_PORT}"
-    printer = subprocess.Popen(
-        ventanilla(
-            "printer", "emulate", "--port", str(PRINTER_PORT), "--out", str(DATA / "printer")
-        )
-    )
-    kiosk = subprocess.Popen(
-        ventanilla(
-            "kiosk",
-            "serve",
-            "--data",
-            str(DATA / "kiosk"),
-            "--port",
-            str(KIOSK_PORT),
-            "--prefix",
-            "TUN",
-            "--office",
-            "Sub Alcaldía Tunari",
-            "--central-url",
-            f"http://127.0.0.1:{CENTRAL_PORT}",
-            "--printer",
-            f"tcp://127.0.0.1:{PRINTER_PORT}",
-        )
-    )
-    children = [kiosk, printer]
+    children: list[subprocess.Popen] = []
     try:
-        wait_until_up(f"{kiosk_url}/healthz", kiosk)
-        with urllib.request.urlopen(f"{kiosk_url}/healthz") as response:
-            health = json.load(response)
-        example = json.dumps(
-            {
-                "kind": "complaint",
-                "category": "luminaria-apagada",
-                "fields": {
-                    "description": "Poste sin luz hace una semana",
-                    "location": "Av. Beijing y calle Tunari",
-                },
-                "applicant": None,
-            },
-            ensure_ascii=False,
-        )
-        print(
-            f"""
-Ventanilla demo is running ({health["office"]}, codes {health["prefix"]}-...):
-
-  Kiosk API          {kiosk_url}/api/v1/procedures?q=construccion
-  A procedure        {kiosk_url}/api/v1/procedures/ZOO-RUM?lang=qu
-  Complaint kinds    {kiosk_url}/api/v1/complaint-categories
-  OpenAPI schema     {kiosk_url}/schema/openapi.json
-  Health             {kiosk_url}/healthz
-  Printer and queue  {kiosk_url}/api/v1/printer
-
-Receipts print on a virtual printer: each job is saved as .bin (raw ESC/POS)
-and .png (what the paper shows) in {DATA / "printer"}. The preview of a
-receipt is at {kiosk_url}/api/v1/submissions/TRACKING-CODE/receipt.png
-
-File a complaint:
-
-  curl -s -X POST {kiosk_url}/api/v1/submissions \\
-       -H 'Content-Type: application/json' \\
-       -d '{example}'
-
-Data lives in {DATA}. Press Ctrl-C to stop.
-""",
-            flush=True,
-        )
+        if not (DATA / "central" / "central.db").exists():
+            run("central", "init", "--data", str(DATA / "central"))
+        central = start(
+            children, "central", "serve", "--data", str(DATA / "central"),
+            "--port", str(CENTRAL_PORT), "--public-url", CENTRAL_URL,
+        )  # fmt: skip
+        start(
+            children, "printer", "emulate", "--port", str(PRINTER_PORT),
+            "--out", str(DATA / "printer"),
+        )  # fmt: skip
+        kiosk = start(
+            children, "kiosk", "serve", "--data", str(DATA / "kiosk"), "--port", str(KIOSK_PORT),
+            "--prefix", "TUN", "--office", "Sub Alcaldía Tunari", "--central-url", CENTRAL_URL,
+            "--printer", f"tcp://127.0.0.1:{PRINTER_PORT}",
+        )  # fmt: skip
+        wait_until_up(f"{CENTRAL_URL}/healthz", central)
+        wait_until_up(f"{KIOSK_URL}/healthz", kiosk)
+        if not get_json(f"{KIOSK_URL}/api/v1/sync/status")["enrolled"]:
+            code = run(
+                "central", "enroll-code", "--data", str(DATA / "central"),
+                "--name", "Sub Alcaldía Tunari", "--prefix", "TUN",
+            ).strip().splitlines()[-1]  # fmt: skip
+            run(
+                "kiosk",
+                "enroll",
+                "--data",
+                str(DATA / "kiosk"),
+                "--central",
+                CENTRAL_URL,
+                "--code",
+                code,
+            )
+        print(banner(), flush=True)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
@@ -118,6 +108,49 @@ Data lives in {DATA}. Press Ctrl-C to stop.
                 child.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 child.kill()
+
+
+def banner() -> str:
+    example = json.dumps(
+        {
+            "kind": "complaint",
+            "category": "luminaria-apagada",
+            "fields": {
+                "description": "Poste sin luz hace una semana",
+                "location": "Av. Beijing y calle Tunari",
+            },
+            "applicant": None,
+        },
+        ensure_ascii=False,
+    )
+    return f"""
+Ventanilla demo is running: central, one kiosk (Sub Alcaldía Tunari, codes TUN-...)
+enrolled with it, and a virtual receipt printer.
+
+  Kiosk API          {KIOSK_URL}/api/v1/procedures?q=construccion
+  A procedure        {KIOSK_URL}/api/v1/procedures/ZOO-RUM?lang=qu
+  Complaint kinds    {KIOSK_URL}/api/v1/complaint-categories
+  Sync with central  {KIOSK_URL}/api/v1/sync/status
+  Printer and queue  {KIOSK_URL}/api/v1/printer
+  OpenAPI schemas    {KIOSK_URL}/schema/openapi.json  {CENTRAL_URL}/schema/openapi.json
+  Central health     {CENTRAL_URL}/healthz
+
+File a complaint at the kiosk:
+
+  curl -s -X POST {KIOSK_URL}/api/v1/submissions \\
+       -H 'Content-Type: application/json' \\
+       -d '{example}'
+
+Its receipt prints on the virtual printer: each job is saved as .bin (raw
+ESC/POS) and .png (what the paper shows) in {DATA / "printer"}; the preview is
+at {KIOSK_URL}/api/v1/submissions/TRACKING-CODE/receipt.png. Within seconds
+it reaches central:
+
+  .venv/bin/ventanilla central kiosks --data {DATA / "central"}
+  .venv/bin/ventanilla central set-status --data {DATA / "central"} TRACKING-CODE en_revision --note "En revisión"
+
+Data lives in {DATA}. Press Ctrl-C to stop.
+"""
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -33,6 +33,8 @@ from sync import sealing, signing
 from sync.messages import PushBatch, PushResult, StatusChanges, SubmissionRecord
 
 log = logging.getLogger(__name__)
+# httpx logs every request at INFO: a line every few seconds per kiosk says nothing.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 MIN_BATCH, FIRST_BATCH, MAX_BATCH = 1, 50, 1000
 FAST_ROUND, SLOW_ROUND = 2.0, 10.0  # seconds
