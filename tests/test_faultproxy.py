@@ -364,16 +364,17 @@ def test_stop_with_idle_keepalive_connection(target: Target) -> None:
     proxy = FaultProxy(target.port).start()
     with client() as c:
         assert c.get(proxy.url).text == "ok"
-        names = [t.name for t in threading.enumerate() if t.name.startswith("faultproxy:")]
-        assert f"faultproxy:{proxy.port}:accept" in names
-        assert any(name.endswith("up-read") for name in names)
+        prefix = f"faultproxy:{proxy.port}:"
+
+        def names() -> list[str]:
+            return [t.name for t in threading.enumerate() if t.name.startswith(prefix)]
+
+        assert f"{prefix}accept" in names()
+        assert any(name.endswith("up-read") for name in names())
         start = time.monotonic()
         proxy.stop()
         assert time.monotonic() - start < 2
-        assert wait_for(
-            lambda: not [t for t in threading.enumerate() if t.name.startswith("faultproxy:")],
-            timeout=1,
-        )
+        assert wait_for(lambda: not names(), timeout=1)
         with pytest.raises(httpx.TransportError):
             c.get(proxy.url)
     proxy.stop()  # idempotent
