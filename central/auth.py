@@ -11,6 +11,7 @@ from central import store
 from central.setup import Keys
 from sync import signing
 from sync.signing import RequestRefused
+from ventanilla.clock import iso, utc_now
 from ventanilla.database import Database
 
 
@@ -31,10 +32,8 @@ async def verify_request(request: Request, database: Database) -> SignedRequest:
     prefix = request.headers.get(signing.HEADER_KIOSK, "")
     kiosk = await database.read_async(lambda db: store.kiosk(db, prefix)) if prefix else None
     public_key = signing.b64decode(kiosk["public_key"]) if kiosk else None
-    keep_after = (
-        datetime.datetime.now(datetime.UTC)
-        - datetime.timedelta(seconds=2 * signing.MAX_SKEW_SECONDS)
-    ).isoformat()
+    # A nonce older than twice the allowed skew cannot come back with a valid timestamp.
+    keep_after = iso(utc_now() - datetime.timedelta(seconds=2 * signing.MAX_SKEW_SECONDS))
     try:
         prefix, nonce = signing.check_request(
             request.headers, request.method, target, body, lambda _: public_key

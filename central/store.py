@@ -3,44 +3,27 @@ those that write run in the writer thread (see `ventanilla.database`)."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import sqlite_utils
 
-
-def now_iso() -> str:
-    return (
-        datetime.datetime.now(datetime.UTC)
-        .isoformat(timespec="milliseconds")
-        .replace("+00:00", "Z")
-    )
+from ventanilla.clock import now_iso
+from ventanilla.database import insert_row, read_settings, write_settings
 
 
 def _one(db: sqlite_utils.Database, sql: str, params: list[Any]) -> dict[str, Any] | None:
     return next(iter(db.query(sql, params)), None)
 
 
-def _insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
-    columns = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-    return db.execute(sql, list(row.values())).lastrowid
-
-
 # Settings (keys) --------------------------------------------------------------
 
 
 def settings(db: sqlite_utils.Database) -> dict[str, str]:
-    return {r["key"]: r["value"] for r in db.query("SELECT key, value FROM central_settings")}
+    return read_settings(db, "central_settings")
 
 
 def set_settings(db: sqlite_utils.Database, values: dict[str, str]) -> None:
-    db.conn.executemany(
-        "INSERT INTO central_settings (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        list(values.items()),
-    )
+    write_settings(db, "central_settings", values)
 
 
 # Kiosks and enrollment --------------------------------------------------------
@@ -55,7 +38,7 @@ def kiosks(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 
 
 def add_kiosk(db: sqlite_utils.Database, prefix: str, name: str, public_key: str) -> None:
-    _insert(
+    insert_row(
         db,
         "kiosks",
         {"prefix": prefix, "name": name, "public_key": public_key, "enrolled_at": now_iso()},
@@ -67,7 +50,7 @@ def touch_kiosk(db: sqlite_utils.Database, prefix: str) -> None:
 
 
 def add_enrollment_code(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
-    _insert(db, "enrollment_codes", row)
+    insert_row(db, "enrollment_codes", row)
 
 
 def enrollment_code(db: sqlite_utils.Database, code_hash: str) -> dict[str, Any] | None:
@@ -96,7 +79,7 @@ def remember_nonce(db: sqlite_utils.Database, kiosk: str, nonce: str, keep_after
 
 
 def record_auth_event(db: sqlite_utils.Database, event: dict[str, Any]) -> None:
-    _insert(db, "auth_events", {"at": now_iso(), **event})
+    insert_row(db, "auth_events", {"at": now_iso(), **event})
 
 
 def auth_events(db: sqlite_utils.Database) -> list[dict[str, Any]]:
@@ -119,7 +102,7 @@ def submission_at(db: sqlite_utils.Database, kiosk: str, seq: int) -> dict[str, 
 
 
 def insert_submission(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
-    _insert(db, "submissions", row)
+    insert_row(db, "submissions", row)
 
 
 def flag_chain(db: sqlite_utils.Database, submission_id: str, error: str) -> None:
@@ -166,7 +149,7 @@ def set_status(
         "UPDATE submissions SET status = ?, status_changed_at = ? WHERE id = ?",
         [status, changed_at, row["id"]],
     )
-    return _insert(
+    return insert_row(
         db,
         "status_changes",
         {
@@ -198,7 +181,7 @@ def status_changes_since(
 
 
 def add_bundle(db: sqlite_utils.Database, version: str, data: bytes) -> int:
-    return _insert(db, "bundles", {"version": version, "created_at": now_iso(), "data": data})
+    return insert_row(db, "bundles", {"version": version, "created_at": now_iso(), "data": data})
 
 
 def latest_bundle(db: sqlite_utils.Database) -> dict[str, Any] | None:

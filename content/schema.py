@@ -7,7 +7,7 @@ a typo such as ``requirments`` must fail `ventanilla content check`, not vanish.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import msgspec
 from msgspec import Meta
@@ -15,17 +15,6 @@ from msgspec import Meta
 LANGS = ("es", "qu", "en")
 Lang = Literal["es", "qu", "en"]
 
-UNIT_CODES = (
-    "EMSA",
-    "SEMAPA",
-    "EMAVRA",
-    "ZOONOSIS",
-    "OBRAS",
-    "ALUMBRADO",
-    "INTENDENCIA",
-    "UGR",
-    "SUBALCALDIA",
-)
 UnitCode = Literal[
     "EMSA",
     "SEMAPA",
@@ -37,6 +26,7 @@ UnitCode = Literal[
     "UGR",
     "SUBALCALDIA",
 ]
+UNIT_CODES: tuple[str, ...] = get_args(UnitCode)
 
 FieldType = Literal[
     "text", "long_text", "ci", "nit", "phone", "email", "date", "number", "choice", "yes_no"

@@ -13,10 +13,8 @@ progress with small batches while fibre moves hundreds at a time.
 
 from __future__ import annotations
 
-import datetime
 import logging
 import random
-import threading
 import time
 from typing import Any
 
@@ -31,13 +29,16 @@ from kiosk.settings import Settings
 from kiosk.submissions import Identity, identity_from
 from sync import sealing, signing
 from sync.messages import PushBatch, PushResult, StatusChanges, SubmissionRecord
+from ventanilla.clock import now_iso
+from ventanilla.worker import Worker
 
 log = logging.getLogger(__name__)
 # httpx logs every request at INFO: a line every few seconds per kiosk says nothing.
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
 MIN_BATCH, FIRST_BATCH, MAX_BATCH = 1, 50, 1000
-FAST_ROUND, SLOW_ROUND = 2.0, 10.0  # seconds
+# A round trip under FAST_ROUND earns a bigger batch; one over SLOW_ROUND a smaller one.
+FAST_ROUND, SLOW_ROUND = 4.0, 15.0  # seconds
 NOT_ENROLLED_POLL = 5.0
 _record_decoder = msgspec.msgpack.Decoder(SubmissionRecord)
 _encoder = msgspec.msgpack.Encoder()
@@ -47,14 +48,14 @@ class SyncError(Exception):
     """Central could not be reached, refused us, or answered something we cannot trust."""
 
 
-def now_iso() -> str:
-    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-class SyncWorker:
+class SyncWorker(Worker):
     """Keeps the kiosk in step with central; its `link` and `last_error` feed /api/v1/sync/status."""
 
+    name = "sync-worker"
+
     def __init__(self, state: State, settings: Settings):
+        super().__init__()
+        self.error_delay = settings.sync_max_backoff
         self.state = state
         self.settings = settings
         self.database = state.database
@@ -64,55 +65,36 @@ class SyncWorker:
         self.batch_size = FIRST_BATCH
         self.failures = 0
         self._client: httpx.Client | None = None
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> SyncWorker:
-        self._thread = threading.Thread(target=self._run, name="sync-worker", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=60)
+    def stop(self, timeout: float = 60.0) -> None:
+        super().stop(timeout)
         if self._client is not None:
             self._client.close()
 
     def wake(self) -> None:
         """Something new to send: go now, unless the link is down (then backoff rules)."""
         if self.failures == 0:
-            self._wake.set()
+            super().wake()
 
-    def _sleep(self, seconds: float) -> None:
-        self._wake.wait(timeout=seconds)
-        self._wake.clear()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                identity = self.refresh()
-                if not identity.enrolled:
-                    self._sleep(NOT_ENROLLED_POLL)
-                    continue
-                self.sync_once(identity)
-            except (httpx.HTTPError, SyncError) as exc:
-                self.failures += 1
-                self.link = "down"
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                delay = self.backoff()
-                log.warning("sync failed (%s); next try in %.1f s", self.last_error, delay)
-                self._sleep(delay)
-            except Exception as exc:
-                log.exception("sync worker error")
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                self._sleep(self.settings.sync_max_backoff)
-            else:
-                self.failures = 0
-                self.link = "up"
-                self._sleep(self.settings.sync_interval)
+    def run_once(self) -> float:
+        try:
+            identity = self.refresh()
+            if not identity.enrolled:
+                return NOT_ENROLLED_POLL
+            self.sync_once(identity)
+        except (httpx.HTTPError, SyncError) as exc:
+            self.failures += 1
+            self.link = "down"
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            delay = self.backoff()
+            log.warning("sync failed (%s); next try in %.1f s", self.last_error, delay)
+            return delay
+        except Exception as exc:
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            raise
+        self.failures = 0
+        self.link = "up"
+        return self.settings.sync_interval
 
     def backoff(self) -> float:
         """Full jitter: uniform in [0, min(cap, 1 s * 2^failures)]."""
@@ -180,7 +162,7 @@ class SyncWorker:
 
     def push(self, client: httpx.Client, identity: Identity) -> None:
         sent_any = False
-        while not self._stop.is_set():
+        while not self.stopping:
             rows = self.database.read(lambda db: store.outbox_ready(db, self.batch_size))
             if not rows:
                 break

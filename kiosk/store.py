@@ -9,20 +9,17 @@ from typing import Any
 import sqlite_utils
 
 from content.schema import LANGS, Catalog
+from ventanilla.database import insert_row, read_settings, write_settings
 
 # Settings -------------------------------------------------------------------
 
 
 def settings(db: sqlite_utils.Database) -> dict[str, str]:
-    return {row["key"]: row["value"] for row in db.query("SELECT key, value FROM kiosk_settings")}
+    return read_settings(db, "kiosk_settings")
 
 
 def set_settings(db: sqlite_utils.Database, values: dict[str, str]) -> None:
-    db.conn.executemany(
-        "INSERT INTO kiosk_settings (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        list(values.items()),
-    )
+    write_settings(db, "kiosk_settings", values)
 
 
 # Catalogue search -----------------------------------------------------------
@@ -94,17 +91,11 @@ def chain_tip(db: sqlite_utils.Database) -> tuple[int, str | None]:
 
 
 def insert_submission(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
-    _insert(db, "submissions", row)
+    insert_row(db, "submissions", row)
 
 
 def insert_outbox(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
-    _insert(db, "outbox", row)
-
-
-def _insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> None:
-    columns = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
-    db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+    insert_row(db, "outbox", row)
 
 
 def count_submissions(db: sqlite_utils.Database) -> int:

@@ -34,6 +34,7 @@ from sync.messages import (
     SubmissionSummary,
 )
 from sync.status import STATUS_LABELS
+from ventanilla.clock import iso
 from ventanilla.database import Database
 from ventanilla.i18n import N_, gettext
 
@@ -295,10 +296,6 @@ async def accept(
     if printer is not None and not replayed:
         printer.wake()
     return accepted(row, identity), replayed
-
-
-def iso(moment: datetime.datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def track_url(identity: Identity, row: dict[str, Any]) -> str:

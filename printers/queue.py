@@ -20,14 +20,15 @@ from __future__ import annotations
 import datetime
 import logging
 import random
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import sqlite_utils
 
 from printers.backends import PrinterError, PrinterWriteFailed, send
+from ventanilla.clock import iso, utc_now
 from ventanilla.database import Database
+from ventanilla.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +36,6 @@ EXPIRE_AFTER = datetime.timedelta(minutes=15)
 BACKOFF_FIRST = 1.0  # seconds
 BACKOFF_CAP = 15.0
 STATES = ("pending", "printing", "printed", "uncertain", "expired")
-
-
-def now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
-
-
-def iso(moment: datetime.datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def backoff(attempts: int) -> float:
@@ -60,7 +53,7 @@ def enqueue(
     requested_by: str | None = None,
 ) -> int:
     """Queue a print of submission `submission_id`; return the job id."""
-    created = now()
+    created = utc_now()
     cursor = db.execute(
         "INSERT INTO print_jobs (submission_id, reason, requested_by, created_at, "
         "next_attempt_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -81,7 +74,7 @@ def due_jobs(db: sqlite_utils.Database, limit: int = 10) -> list[dict[str, Any]]
         db.query(
             "SELECT * FROM print_jobs WHERE state = 'pending' AND next_attempt_at <= ? "
             "ORDER BY id LIMIT ?",
-            [iso(now()), limit],
+            [iso(utc_now()), limit],
         )
     )
 
@@ -97,7 +90,7 @@ def expire_overdue(db: sqlite_utils.Database) -> int:
     """Pending receipts nobody printed in time: the citizen has gone."""
     cursor = db.execute(
         "UPDATE print_jobs SET state = 'expired' WHERE state = 'pending' AND expires_at <= ?",
-        [iso(now())],
+        [iso(utc_now())],
     )
     return cursor.rowcount
 
@@ -107,7 +100,7 @@ def claim(db: sqlite_utils.Database, job_id: int) -> bool:
     cursor = db.execute(
         "UPDATE print_jobs SET state = 'printing', attempts = attempts + 1 "
         "WHERE id = ? AND state = 'pending' AND expires_at > ?",
-        [job_id, iso(now())],
+        [job_id, iso(utc_now())],
     )
     return cursor.rowcount == 1
 
@@ -116,14 +109,14 @@ def mark_printed(db: sqlite_utils.Database, job_id: int) -> None:
     db.execute(
         "UPDATE print_jobs SET state = 'printed', printed_at = ?, last_error = NULL "
         "WHERE id = ? AND state = 'printing'",
-        [iso(now()), job_id],
+        [iso(utc_now()), job_id],
     )
 
 
 def mark_retry(db: sqlite_utils.Database, job_id: int, error: str) -> None:
     """The printer could not take a pending job (nothing was sent): try again later."""
     (attempts,) = db.execute("SELECT attempts FROM print_jobs WHERE id = ?", [job_id]).fetchone()
-    later = now() + datetime.timedelta(seconds=backoff(attempts + 1))
+    later = utc_now() + datetime.timedelta(seconds=backoff(attempts + 1))
     db.execute(
         "UPDATE print_jobs SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
         "WHERE id = ? AND state = 'pending'",
@@ -169,12 +162,15 @@ def queue_summary(db: sqlite_utils.Database) -> dict[str, Any]:
 # The worker -----------------------------------------------------------------
 
 
-class PrintWorker:
+class PrintWorker(Worker):
     """A thread that prints due jobs from `database` on the printer at `uri`.
 
     `render(job)` returns the ESC/POS bytes of a job (the kiosk builds them from
     the submission, so this module needs to know nothing about submissions).
     """
+
+    name = "print-worker"
+    error_delay = BACKOFF_CAP
 
     def __init__(
         self,
@@ -183,13 +179,11 @@ class PrintWorker:
         render: Callable[[dict[str, Any]], bytes],
         profile: str = "default",
     ):
+        super().__init__()
         self.database = database
         self.uri = uri
         self.render = render
         self.profile = profile
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def start(self) -> PrintWorker:
         recovered = self.database.write(recover)
@@ -197,41 +191,20 @@ class PrintWorker:
             log.warning(
                 "%d print job(s) were in flight at the last stop: left for staff", recovered
             )
-        self._thread = threading.Thread(target=self._run, name="print-worker", daemon=True)
-        self._thread.start()
+        super().start()
         return self
 
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-
-    def wake(self) -> None:
-        """A job was queued: look now rather than at the next scheduled attempt."""
-        self._wake.set()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.print_due_jobs()
-                wait = self._seconds_to_next_attempt()
-            except Exception:
-                log.exception("print worker error")
-                wait = BACKOFF_CAP
-            self._wake.wait(timeout=wait)
-            self._wake.clear()
-
-    def _seconds_to_next_attempt(self) -> float:
+    def run_once(self) -> float:
+        self.print_due_jobs()
         when = self.database.read(next_attempt)
         if when is None:
             return 60.0
-        return max(0.0, min(60.0, (when - now()).total_seconds()))
+        return max(0.0, min(60.0, (when - utc_now()).total_seconds()))
 
     def print_due_jobs(self) -> None:
         self.database.write(expire_overdue)
         for job in self.database.read(due_jobs):
-            if self._stop.is_set():
+            if self.stopping:
                 return
             self.print_job(job)
 

@@ -241,3 +241,27 @@ class Database:
                 future.set_result(result)
             else:
                 future.set_exception(error)
+
+
+# Small SQL helpers both stores use ---------------------------------------------
+
+
+def insert_row(db: sqlite_utils.Database, table: str, row: dict[str, object]) -> int:
+    """INSERT one row (column names come from code, never from input); its rowid."""
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+    return db.execute(sql, list(row.values())).lastrowid or 0
+
+
+def read_settings(db: sqlite_utils.Database, table: str) -> dict[str, str]:
+    """A key/value settings table as a dict."""
+    return {key: value for key, value in db.execute(f"SELECT key, value FROM {table}")}
+
+
+def write_settings(db: sqlite_utils.Database, table: str, values: dict[str, str]) -> None:
+    db.conn.executemany(
+        f"INSERT INTO {table} (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        list(values.items()),
+    )

@@ -19,6 +19,7 @@ from content.catalog import DEFAULT_CATALOG_DIR, load_catalog
 from sync import signing
 from sync.messages import PushBatch
 from tests.conftest import FAST_SYNC, enroll, wait_for
+from tests.faultproxy import FaultProxy
 from ventanilla.cli import cli
 
 COMPLAINT = {
@@ -391,3 +392,42 @@ def test_a_kiosk_trusts_only_answers_signed_by_its_central(enrolled, start_kiosk
     # Central stored it (the request was genuine) but the kiosk keeps it until a trusted ack.
     assert sync_status(kiosk)["pending"] == 1
     assert sync_status(kiosk)["link"] == "down"
+
+
+# A bad link between them ------------------------------------------------------------
+
+
+def test_cuts_delays_and_duplicates_lose_nothing_and_duplicate_nothing(
+    start_central, start_kiosk, tmp_path
+):
+    central = start_central()
+    with FaultProxy(central.port, seed=7) as proxy:
+        kiosk_dir = tmp_path / "kiosk"
+        enroll(kiosk_dir, central, via=proxy.url)
+        proxy.down()
+        kiosk = start_kiosk(kiosk_dir, *FAST_SYNC)
+        ids = post_many(kiosk.url, COMPLAINT, 300)
+
+        # Faults apply to connections opened from now on; the kiosk opens new ones
+        # after each failure, so every kind of fault gets its turn.
+        proxy.cut_requests(after_bytes=300, count=3)
+        proxy.cut_responses(after_bytes=40, count=3)
+        proxy.duplicate_requests(True)
+        proxy.delay(0.05)
+        proxy.up()
+        wait_for(
+            lambda: proxy.stats["request_cuts"] == 3 and proxy.stats["response_cuts"] == 3,
+            timeout=60,
+            what="every planned cut to happen",
+        )
+        wait_for(lambda: proxy.stats["duplicates"] >= 1, what="a duplicated request")
+        proxy.heal()
+        wait_for(lambda: synced(kiosk), timeout=60, what="the outbox to empty")
+
+    rows = query(central.data_dir / "central.db", "SELECT id, seq FROM submissions")
+    assert len(rows) == 300
+    assert sorted(r["id"] for r in rows) == sorted(ids)
+    assert sorted(r["seq"] for r in rows) == list(range(1, 301))
+    assert query(kiosk_dir / "kiosk.db", "SELECT count(*) AS n FROM outbox")[0]["n"] == 0
+    code, output = central_kiosks(central)
+    assert code == 0, output
