@@ -30,6 +30,11 @@ test: $(VENV)/.installed-test
 	$(BIN)/ventanilla content check --quiet
 	$(BIN)/python -m pytest
 
+# Benchmarks print ratios against limits measured in the same run; results go to bench/results/.
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/accept.py --json bench/results/accept.json
+	$(BIN)/python bench/sync_link.py --json bench/results/sync_link.json
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
