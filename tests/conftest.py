@@ -30,16 +30,20 @@ def free_port() -> int:
 class Server:
     """A `ventanilla ... serve` child process, on its own loopback port."""
 
-    def __init__(self, args: list[str], data_dir: Path, port: int | None = None):
+    def __init__(
+        self, args: list[str], data_dir: Path, port: int | None = None, log: Path | None = None
+    ):
         self.args = args
         self.data_dir = data_dir
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
+        # Beside the data, unless the data lives somewhere small (a full-disk test).
+        self.log_path = log or data_dir / "server.log"
 
     def start(self, timeout: float = 30) -> Server:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        log = (self.data_dir / "server.log").open("ab")
+        log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "ventanilla", *self.args, "--port", str(self.port)],
             stdout=log,
@@ -57,7 +61,7 @@ class Server:
         raise RuntimeError(f"server did not start: {self.log()}")
 
     def log(self) -> str:
-        return (self.data_dir / "server.log").read_text(errors="replace")[-4000:]
+        return self.log_path.read_text(errors="replace")[-4000:]
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no flush, like a power cut for the process."""
