@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from litestar import Litestar, Request, Response
 from litestar.datastructures import State
@@ -19,6 +18,7 @@ from central.errors import BadPayload, Conflict, EnrollmentRefused, NotFound
 from central.migrations import migrations
 from central.settings import Settings
 from central.setup import load_keys
+from sync.messages import ErrorBody
 from sync.signing import RequestRefused
 from ventanilla import __version__
 from ventanilla.database import Database, StorageUnavailable
@@ -65,6 +65,6 @@ def create_app(settings: Settings) -> Litestar:
     )
 
 
-def _refused(_: Request, exc: RequestRefused) -> Response[dict[str, Any]]:
+def _refused(_: Request, exc: RequestRefused) -> Response[ErrorBody]:
     log.warning("refused sync request from %s: %s", exc.kiosk, exc.reason)
     return error_response(exc.status, exc.reason)

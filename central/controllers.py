@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import FromQuery, JSONBody
 
 from central import store
@@ -17,6 +18,7 @@ from central.settings import Settings
 from central.setup import Keys
 from sync.messages import EnrollRequest, EnrollResponse, StatusChange, StatusChanges
 from ventanilla.database import Database
+from ventanilla.http import documented_errors
 
 _encoder = msgspec.msgpack.Encoder()
 
@@ -41,7 +43,7 @@ class SyncController(Controller):
     path = "/api/v1/sync"
     tags = ["sync"]
 
-    @post("/enroll", status_code=201)
+    @post("/enroll", status_code=201, responses=documented_errors(400, 403, 413, 422))
     async def enroll_kiosk(
         self,
         database: NamedDependency[Database],
@@ -52,7 +54,7 @@ class SyncController(Controller):
         """Register a kiosk's device key against a one-time enrollment code."""
         return await database.write_async(lambda db: enroll(db, data, keys, settings.public_url))
 
-    @post("/push", status_code=200)
+    @post("/push", status_code=200, responses=documented_errors(400, 401, 403, 413))
     async def push(
         self,
         request: Request,
@@ -67,7 +69,7 @@ class SyncController(Controller):
         )
         return signed(keys, signed_request, _encoder.encode(result))
 
-    @get("/status-changes")
+    @get("/status-changes", responses=documented_errors(400, 401, 403))
     async def status_changes(
         self,
         request: Request,
@@ -86,7 +88,13 @@ class SyncController(Controller):
             keys, signed_request, _encoder.encode(StatusChanges(changes=changes, cursor=cursor))
         )
 
-    @get("/bundle")
+    @get(
+        "/bundle",
+        responses={
+            204: ResponseSpec(None, description="Already current"),
+            **documented_errors(400, 401, 403),
+        },
+    )
     async def bundle(
         self,
         request: Request,

@@ -243,3 +243,19 @@ class SyncStatus(msgspec.Struct, kw_only=True):
     pending: int
     link: Literal["up", "down", "unknown"]
     last_error: str | None
+
+
+# Errors, the same shape on every API -----------------------------------------
+
+
+class FieldError(msgspec.Struct, kw_only=True):
+    field: str
+    message: str
+
+
+class ErrorBody(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Every error answer: a status, what is wrong, and per field when it is the input."""
+
+    status_code: int
+    detail: str
+    errors: list[FieldError] | None = None
