@@ -13,7 +13,7 @@ from litestar.exceptions import ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
-from central.controllers import HealthController, SyncController
+from central.controllers import HealthController, MetricsController, SyncController
 from central.errors import BadPayload, Conflict, EnrollmentRefused, NotFound
 from central.migrations import migrations
 from central.settings import Settings
@@ -23,11 +23,14 @@ from sync.signing import RequestRefused
 from ventanilla import __version__
 from ventanilla.database import Database, StorageUnavailable
 from ventanilla.http import error_handler, error_response, from_state, validation_failed
+from ventanilla.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings) -> Litestar:
+    metrics = Metrics()
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         database = Database(settings.db_path, migrations).open()
@@ -39,12 +42,13 @@ def create_app(settings: Settings) -> Litestar:
             database.close()
 
     return Litestar(
-        route_handlers=[HealthController, SyncController],
+        route_handlers=[HealthController, SyncController, MetricsController],
         lifespan=[lifespan],
         dependencies={
             "database": Provide(from_state("database"), sync_to_thread=False),
             "keys": Provide(from_state("central_keys"), sync_to_thread=False),
             "settings": Provide(from_state("settings"), sync_to_thread=False),
+            "metrics": Provide(from_state("metrics"), sync_to_thread=False),
         },
         exception_handlers={
             RequestRefused: _refused,
@@ -61,7 +65,8 @@ def create_app(settings: Settings) -> Litestar:
             render_plugins=[JsonRenderPlugin()],
         ),
         request_max_body_size=settings.max_body_bytes,
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "metrics": metrics}),
+        middleware=[metrics.middleware],
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import msgspec
@@ -13,12 +14,14 @@ from litestar.params import FromQuery, JSONBody
 from central import store
 from central.auth import SignedRequest, signed, verify_request
 from central.enrollment import enroll
-from central.ingest import decode_batch, ingest
+from central.ingest import decode_batch, ingest, kiosk_reports
 from central.settings import Settings
 from central.setup import Keys
 from sync.messages import EnrollRequest, EnrollResponse, StatusChange, StatusChanges
+from ventanilla.clock import utc_now
 from ventanilla.database import Database
 from ventanilla.http import documented_errors
+from ventanilla.metrics import Metrics, render
 
 _encoder = msgspec.msgpack.Encoder()
 
@@ -110,3 +113,37 @@ class SyncController(Controller):
         return signed(
             keys, signed_request, latest["data"], media_type="application/vnd.ventanilla.bundle"
         )
+
+
+class MetricsController(Controller):
+    path = "/metrics"
+    tags = ["operations"]
+
+    @get(media_type="text/plain; version=0.0.4", sync_to_thread=True)
+    def metrics(
+        self, database: NamedDependency[Database], metrics: NamedDependency[Metrics]
+    ) -> str:
+        """Prometheus metrics: submissions and sync age per kiosk, chain problems, refusals."""
+        now = utc_now()
+        samples = metrics.responses()
+        reports = database.read(kiosk_reports)
+        samples.append(("ventanilla_kiosks", {}, len(reports)))
+        for report in reports:
+            kiosk = {"kiosk": report.prefix}
+            age = (
+                (now - datetime.datetime.fromisoformat(report.last_sync_at)).total_seconds()
+                if report.last_sync_at
+                else -1
+            )
+            samples += [
+                ("ventanilla_kiosk_submissions_total", kiosk, report.received),
+                ("ventanilla_kiosk_last_sync_age_seconds", kiosk, round(age, 1)),
+                ("ventanilla_kiosk_chain_problems", kiosk, len(report.problems)),
+            ]
+        samples += [
+            ("ventanilla_submissions_total", {}, database.read(store.count_submissions)),
+            ("ventanilla_refused_requests_total", {}, database.read(store.count_auth_events)),
+            ("ventanilla_db_commits_total", {}, database.commits),
+            ("ventanilla_db_writes_total", {}, database.tasks),
+        ]
+        return render(samples)

@@ -186,3 +186,7 @@ def add_bundle(db: sqlite_utils.Database, version: str, data: bytes) -> int:
 
 def latest_bundle(db: sqlite_utils.Database) -> dict[str, Any] | None:
     return _one(db, "SELECT * FROM bundles ORDER BY id DESC LIMIT 1", [])
+
+
+def count_auth_events(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT count(*) FROM auth_events").fetchone()[0]
