@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from litestar import Litestar, Request, Response
 from litestar.datastructures import State
@@ -12,8 +13,16 @@ from litestar.di import Provide
 from litestar.exceptions import ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
 
-from central.controllers import HealthController, MetricsController, SyncController
+from central.controllers import (
+    HealthController,
+    MetricsController,
+    SyncController,
+    TrackingController,
+)
 from central.errors import BadPayload, Conflict, EnrollmentRefused, NotFound
 from central.migrations import migrations
 from central.settings import Settings
@@ -26,6 +35,7 @@ from ventanilla.http import error_handler, error_response, from_state, validatio
 from ventanilla.metrics import Metrics
 
 log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -42,7 +52,14 @@ def create_app(settings: Settings) -> Litestar:
             database.close()
 
     return Litestar(
-        route_handlers=[HealthController, SyncController, MetricsController],
+        route_handlers=[
+            HealthController,
+            SyncController,
+            MetricsController,
+            TrackingController,
+            create_static_files_router(path="/static", directories=[HERE / "static"]),
+        ],
+        template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
         lifespan=[lifespan],
         dependencies={
             "database": Provide(from_state("database"), sync_to_thread=False),

@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Template
 
 from central import store
 from central.auth import SignedRequest, signed, verify_request
 from central.enrollment import enroll
+from central.errors import NotFound
 from central.ingest import decode_batch, ingest, kiosk_reports
+from central.pages import page
 from central.settings import Settings
 from central.setup import Keys
-from sync.messages import EnrollRequest, EnrollResponse, StatusChange, StatusChanges
+from central.tracking import current_catalog, track
+from sync.messages import (
+    EnrollRequest,
+    EnrollResponse,
+    StatusChange,
+    StatusChanges,
+    TrackView,
+)
 from ventanilla.clock import utc_now
 from ventanilla.database import Database
 from ventanilla.http import documented_errors
@@ -147,3 +157,44 @@ class MetricsController(Controller):
             ("ventanilla_db_writes_total", {}, database.tasks),
         ]
         return render(samples)
+
+
+class TrackingController(Controller):
+    """The public tracking page a receipt's QR code leads to, and its JSON."""
+
+    tags = ["tracking"]
+
+    @get("/api/v1/track/{tracking_code:str}", responses=documented_errors(400, 404))
+    async def track_json(
+        self,
+        database: NamedDependency[Database],
+        keys: NamedDependency[Keys],
+        tracking_code: FromPath[str],
+        s: FromQuery[str | None] = None,
+        lang: FromQuery[Literal["es", "qu", "en"]] = "es",
+    ) -> TrackView:
+        """Status and public history of a submission; 404 for unknown codes and forged tokens."""
+        return await database.read_async(
+            lambda db: track(db, current_catalog(db, keys), tracking_code, s, lang)
+        )
+
+    @get("/t/{tracking_code:str}", include_in_schema=False)
+    async def track_page(
+        self,
+        database: NamedDependency[Database],
+        keys: NamedDependency[Keys],
+        tracking_code: FromPath[str],
+        s: FromQuery[str | None] = None,
+        lang: FromQuery[str] = "es",
+    ) -> Template:
+        """The page itself: mobile first, in Spanish, Quechua or English."""
+        lang = lang if lang in ("es", "qu", "en") else "es"
+        query = {"s": s} if s else {}
+        try:
+            view = await database.read_async(
+                lambda db: track(db, current_catalog(db, keys), tracking_code, s, lang)
+            )
+        except NotFound:
+            # The same page whatever was wrong: it must not echo what was asked.
+            return page("not_found.html", lang, {}, status_code=404)
+        return page("track.html", lang, query, view=view)

@@ -190,3 +190,14 @@ def latest_bundle(db: sqlite_utils.Database) -> dict[str, Any] | None:
 
 def count_auth_events(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT count(*) FROM auth_events").fetchone()[0]
+
+
+def public_history(db: sqlite_utils.Database, submission_id: str) -> list[dict[str, Any]]:
+    """A submission's status changes, without internal notes or who made them."""
+    return list(
+        db.query(
+            "SELECT status, public_note, changed_at FROM status_changes "
+            "WHERE submission_id = ? ORDER BY cursor",
+            [submission_id],
+        )
+    )

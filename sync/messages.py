@@ -259,3 +259,32 @@ class ErrorBody(msgspec.Struct, kw_only=True, omit_defaults=True):
     status_code: int
     detail: str
     errors: list[FieldError] | None = None
+
+
+# The public tracking page's data (central) -------------------------------------
+
+
+class TrackEvent(msgspec.Struct, kw_only=True):
+    status: Status
+    status_label: str
+    public_note: str | None = None
+    changed_at: str
+
+
+class TrackView(msgspec.Struct, kw_only=True):
+    """What anyone holding a receipt sees: never personal data.
+
+    `state` is "synced" when central holds the submission, "pending" when only
+    the receipt's signed token vouches for it (the kiosk has not synced yet).
+    """
+
+    tracking_code: str
+    state: Literal["synced", "pending"]
+    kind: Kind
+    code: str
+    title: str
+    office: str
+    submitted_at: str
+    status: Status
+    status_label: str
+    history: list[TrackEvent] = []
