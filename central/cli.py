@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 
-from central import store
+from central import audit, store
 from central.enrollment import new_enrollment_code
 from central.errors import Conflict, EnrollmentRefused, NotFound
 from central.ingest import kiosk_reports
@@ -202,7 +203,12 @@ def publish(directory: Path, data_dir: Path) -> None:
         keys = database.read(load_keys)
         data = build_bundle(catalog, keys.signing_key)
         version = catalog_version(catalog)
-        database.write(lambda db: store.add_bundle(db, version, data))
+
+        def add(db: Any) -> None:
+            store.add_bundle(db, version, data)
+            audit.record(db, "cli", "content.publish", version, procedures=len(catalog.procedures))
+
+        database.write(add)
     finally:
         database.close()
     click.echo(
@@ -213,3 +219,30 @@ def publish(directory: Path, data_dir: Path) -> None:
 def _local(iso: str) -> str:
     moment = datetime.datetime.fromisoformat(iso)
     return moment.astimezone(LA_PAZ).strftime("%d/%m/%Y %H:%M:%S")
+
+
+@central.group("audit")
+def audit_log() -> None:
+    """The audit log of staff actions and views of personal data."""
+
+
+@audit_log.command("verify")
+@data_option
+def audit_verify(data_dir: Path) -> None:
+    """Check the audit log's hash chain: `OK <n> entries`, or the first broken entry.
+
+    Exits with status 1 when the chain is broken.
+
+    Example:
+
+        ventanilla central audit verify --data /var/lib/ventanilla/central
+    """
+    database = open_database(data_dir)
+    try:
+        verdict = database.read(audit.verify)
+    finally:
+        database.close()
+    if verdict.broken_at is not None:
+        click.echo(f"BROKEN at entry {verdict.broken_at}: {verdict.reason}")
+        raise SystemExit(1)
+    click.echo(f"OK {verdict.entries} entries")

@@ -9,7 +9,7 @@ import secrets
 
 import sqlite_utils
 
-from central import store
+from central import audit, store
 from central.errors import EnrollmentRefused
 from central.setup import Keys
 from sync import signing
@@ -27,7 +27,7 @@ def _hash(code: str) -> str:
 
 
 def new_enrollment_code(
-    db: sqlite_utils.Database, name: str, prefix: str
+    db: sqlite_utils.Database, name: str, prefix: str, actor: str = "cli"
 ) -> tuple[str, datetime.datetime]:
     """A fresh one-time code for the kiosk `prefix` (80 random bits), and when it expires."""
     if not PREFIX_RE.match(prefix):
@@ -48,6 +48,7 @@ def new_enrollment_code(
             "expires_at": expires.isoformat(),
         },
     )
+    audit.record(db, actor, "enrollment.code", prefix, name=name, expires_at=expires.isoformat())
     return code, expires
 
 
@@ -80,6 +81,7 @@ def enroll(
         raise EnrollmentRefused(f"a kiosk with prefix {row['prefix']} is already enrolled")
     store.use_enrollment_code(db, row["code_hash"])
     store.add_kiosk(db, row["prefix"], row["name"], request.public_key)
+    audit.record(db, f"kiosk:{row['prefix']}", "kiosk.enroll", row["prefix"], name=row["name"])
     return EnrollResponse(
         prefix=row["prefix"],
         name=row["name"],

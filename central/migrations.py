@@ -97,3 +97,30 @@ def m001_sync(db: sqlite_utils.Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m002_audit(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- Every staff action and every view of personal data (invariant 8): appended,
+        -- never changed. Each row carries the hash of the one before, so an edit or a
+        -- deletion breaks the chain that `ventanilla central audit verify` walks.
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT,
+            details TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        -- Refuse edits and deletions through SQL; the hash chain catches the rest
+        -- (someone editing the file by other means, or dropping these triggers).
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        """
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from central import store
+from central import audit, store
 from central.errors import Conflict, NotFound
 from sync import codes
 from sync.status import TRANSITIONS, can_change
@@ -29,4 +29,9 @@ def change_status(
     if not can_change(row["status"], status):
         allowed = ", ".join(TRANSITIONS.get(row["status"], ())) or "none"
         raise Conflict(f"{code} is {row['status']}; it can go to: {allowed}")
-    return store.set_status(db, row, status, public_note, internal_note, by)
+    cursor = store.set_status(db, row, status, public_note, internal_note, by)
+    audit.record(
+        db, by, "status.change", code,
+        before=row["status"], after=status, public_note=public_note, internal_note=internal_note,
+    )  # fmt: skip
+    return cursor

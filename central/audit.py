@@ -1,0 +1,76 @@
+"""The audit log: who did what, and who saw whose personal data, in a hash chain.
+
+`record` appends a row whose hash covers its content and the previous row's
+hash; `verify` walks the chain and names the first row that does not fit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from ventanilla.clock import now_iso
+from ventanilla.database import insert_row, read_settings, write_settings
+
+GENESIS = "0" * 64
+
+
+def _hash(row: dict[str, Any]) -> str:
+    fields = [
+        str(row[k] if row[k] is not None else "")
+        for k in ("id", "at", "actor", "action", "subject", "details", "prev_hash")
+    ]
+    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
+
+
+def record(
+    db: sqlite_utils.Database,
+    actor: str,
+    action: str,
+    subject: str | None = None,
+    **details: Any,
+) -> int:
+    """Append one entry (a writer task, in the same transaction as the action itself)."""
+    last = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    row = {
+        "id": (last[0] + 1) if last else 1,
+        "at": now_iso(),
+        "actor": actor,
+        "action": action,
+        "subject": subject,
+        "details": json.dumps(details, ensure_ascii=False, sort_keys=True),
+        "prev_hash": last[1] if last else GENESIS,
+    }
+    row["hash"] = _hash(row)
+    insert_row(db, "audit_log", row)
+    # The head, kept apart from the rows: removing the newest entries shows too.
+    write_settings(db, "central_settings", {"audit_head": f"{row['id']}:{row['hash']}"})
+    return row["id"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    entries: int
+    broken_at: int | None = None
+    reason: str | None = None
+
+
+def verify(db: sqlite_utils.Database) -> Verdict:
+    """Walk the whole chain; the first entry that was edited, removed or inserted."""
+    previous_hash, expected_id, count = GENESIS, 1, 0
+    for row in db.query("SELECT * FROM audit_log ORDER BY id"):
+        if row["id"] != expected_id:
+            return Verdict(count, expected_id, f"entry {expected_id} is missing")
+        if row["prev_hash"] != previous_hash:
+            return Verdict(count, row["id"], "it does not follow the entry before it")
+        if _hash(row) != row["hash"]:
+            return Verdict(count, row["id"], "its content was changed")
+        previous_hash, expected_id, count = row["hash"], expected_id + 1, count + 1
+    head = read_settings(db, "central_settings").get("audit_head")
+    if head and head != f"{count}:{previous_hash}":
+        return Verdict(count, count + 1, "the newest entries were removed")
+    return Verdict(count)
