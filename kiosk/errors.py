@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
+# Shared with every channel; re-exported here, where the kiosk's errors are looked for.
+from content.check import InvalidSubmission
+
+__all__ = ["IdempotencyConflict", "InvalidSubmission", "NotFound", "PrinterNotConfigured"]
+
 
 class NotFound(Exception):
     """Nothing with that code: the message says what was looked for."""
-
-
-class InvalidSubmission(Exception):
-    """The submission does not fit its form; `errors` maps field paths to messages."""
-
-    def __init__(self, message: str, errors: dict[str, str]):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors
 
 
 class IdempotencyConflict(Exception):

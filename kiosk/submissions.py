@@ -14,27 +14,21 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from content.forms import Invalid, clean_ci, clean_email, clean_fields, clean_phone
-from content.localize import complaint_form
+from content.check import Checked, InvalidSubmission, check_submission
 from content.schema import Catalog
 from kiosk import store
-from kiosk.errors import IdempotencyConflict, InvalidSubmission, NotFound
+from kiosk.errors import IdempotencyConflict, NotFound
 from kiosk.settings import DEFAULT_OFFICE, DEFAULT_PREFIX, Settings
 from printers import queue as print_queue
 from printers.queue import PrintWorker
-from sync import chain, codes, sealing, signing, tokens
-from sync.ids import uuid7
+from sync import chain, codes, sealing, signing
 from sync.messages import (
     Accepted,
-    Applicant,
-    ApplicationIn,
-    PersonalData,
     SubmissionIn,
-    SubmissionRecord,
     SubmissionSummary,
 )
+from sync.records import build_record
 from sync.status import STATUS_LABELS
-from ventanilla.clock import iso
 from ventanilla.database import Database
 from ventanilla.i18n import N_, gettext
 
@@ -101,70 +95,6 @@ def identity_from(stored: dict[str, str], settings: Settings) -> Identity:
     )
 
 
-@dataclass(frozen=True)
-class Checked:
-    """A submission that fits its form, with its values normalised."""
-
-    kind: str
-    code: str
-    unit: str
-    lang: str
-    fields: dict[str, Any]
-    applicant: dict[str, str] | None
-
-
-def check_submission(catalog: Catalog, payload: SubmissionIn) -> Checked:
-    """Check `payload` against the catalogue; `InvalidSubmission` lists every problem."""
-    lang = payload.lang
-    errors: dict[str, str] = {}
-    if isinstance(payload, ApplicationIn):
-        procedure = catalog.procedure(payload.procedure)
-        if procedure is None:
-            message = gettext(lang, N_("No existe el trámite «{code}»."), code=payload.procedure)
-            raise InvalidSubmission(message, {"procedure": message})
-        kind, form, code, unit = "application", procedure.form, procedure.code, procedure.unit
-        if payload.applicant is None:
-            errors["applicant"] = gettext(
-                lang, N_("Una solicitud necesita el nombre de quien la presenta.")
-            )
-    else:
-        category = catalog.complaint(payload.category)
-        if category is None:
-            message = gettext(
-                lang, N_("No existe la categoría de reclamo «{code}»."), code=payload.category
-            )
-            raise InvalidSubmission(message, {"category": message})
-        kind, form, code, unit = "complaint", complaint_form(category), category.code, category.unit
-    fields, field_errors = clean_fields(list(form), payload.fields, lang)
-    errors |= field_errors
-    applicant = None
-    if payload.applicant is not None:
-        applicant, applicant_errors = clean_applicant(payload.applicant, lang)
-        errors |= applicant_errors
-    if errors:
-        raise InvalidSubmission(gettext(lang, N_("Revise los datos marcados.")), errors)
-    return Checked(kind=kind, code=code, unit=unit, lang=lang, fields=fields, applicant=applicant)
-
-
-def clean_applicant(applicant: Applicant, lang: str) -> tuple[dict[str, str], dict[str, str]]:
-    cleaned: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    name = " ".join(applicant.name.split())
-    if not name:
-        errors["applicant.name"] = gettext(lang, N_("Este dato es obligatorio."))
-    cleaned["name"] = name
-    checks = {"ci": clean_ci, "phone": clean_phone, "email": clean_email}
-    for key, clean in checks.items():
-        value = getattr(applicant, key)
-        if value is None or not value.strip():
-            continue
-        try:
-            cleaned[key] = clean(value)
-        except Invalid as exc:
-            errors[f"applicant.{key}"] = gettext(lang, exc.message, **exc.values)
-    return cleaned, errors
-
-
 def request_hash(payload: SubmissionIn) -> str:
     """A digest of what was asked, to tell a retry from a reuse of its Idempotency-Key."""
     return hashlib.sha256(msgspec.msgpack.encode(payload)).hexdigest()
@@ -193,7 +123,17 @@ def accept_task(
             code = codes.new_code(identity.prefix)
         last_seq, last_hash = store.chain_tip(db)
         record, personal = build_record(
-            identity, checked, code, submitted_at, last_seq + 1, last_hash or chain.GENESIS
+            identity.private_key,
+            tracking_code=code,
+            submitted_at=submitted_at,
+            seq=last_seq + 1,
+            prev_hash=last_hash or chain.GENESIS,
+            kind=checked.kind,
+            code=checked.code,
+            unit=checked.unit,
+            lang=checked.lang,
+            fields=checked.fields,
+            applicant=checked.applicant,
         )
         sealed = None
         if personal is not None and identity.sealing_key is not None:
@@ -231,43 +171,6 @@ def accept_task(
         return row, False
 
     return task
-
-
-def build_record(
-    identity: Identity,
-    checked: Checked,
-    code: str,
-    submitted_at: datetime.datetime,
-    seq: int,
-    prev_hash: str,
-) -> tuple[SubmissionRecord, bytes | None]:
-    """The chained record central will receive, and the personal bytes to seal."""
-    # An application's answers may say who the applicant is (an address, a
-    # property): they are sealed with the applicant. A complaint's description
-    # and location stay readable, so the kiosk can suggest similar open ones.
-    if checked.kind == "application":
-        public_fields: dict[str, Any] = {}
-        personal = PersonalData(applicant=checked.applicant, fields=checked.fields)
-    else:
-        public_fields = checked.fields
-        personal = PersonalData(applicant=checked.applicant) if checked.applicant else None
-    personal_bytes = chain.personal_bytes(personal) if personal is not None else None
-    record = SubmissionRecord(
-        id=str(uuid7(int(submitted_at.timestamp() * 1000))),
-        seq=seq,
-        prev_hash=prev_hash,
-        tracking_code=code,
-        kind=checked.kind,  # type: ignore[arg-type]
-        code=checked.code,
-        unit=checked.unit,
-        lang=checked.lang,  # type: ignore[arg-type]
-        submitted_at=iso(submitted_at),
-        token=tokens.make_token(identity.private_key, code, submitted_at, checked.code),
-        fields=public_fields,
-        personal_digest=chain.digest(personal_bytes) if personal_bytes is not None else None,
-    )
-    record = msgspec.structs.replace(record, hash=chain.record_hash(record))
-    return record, personal_bytes
 
 
 async def accept(

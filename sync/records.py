@@ -1,0 +1,55 @@
+"""Building the chained record a channel keeps and central receives."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import msgspec
+
+from sync import chain, tokens
+from sync.ids import uuid7
+from sync.messages import PersonalData, SubmissionRecord
+from ventanilla.clock import iso
+
+
+def build_record(
+    private_key: bytes,
+    *,
+    tracking_code: str,
+    submitted_at: datetime.datetime,
+    seq: int,
+    prev_hash: str,
+    kind: str,
+    code: str,
+    unit: str,
+    lang: str,
+    fields: dict[str, Any],
+    applicant: dict[str, str] | None,
+) -> tuple[SubmissionRecord, bytes | None]:
+    """The record (hashed, token signed with `private_key`) and the personal bytes to seal."""
+    # An application's answers may say who the applicant is (an address, a
+    # property): they are sealed with the applicant. A complaint's description
+    # and location stay readable, so a kiosk can suggest similar open ones.
+    if kind == "application":
+        public_fields: dict[str, Any] = {}
+        personal = PersonalData(applicant=applicant, fields=fields)
+    else:
+        public_fields = fields
+        personal = PersonalData(applicant=applicant) if applicant else None
+    personal_bytes = chain.personal_bytes(personal) if personal is not None else None
+    record = SubmissionRecord(
+        id=str(uuid7(int(submitted_at.timestamp() * 1000))),
+        seq=seq,
+        prev_hash=prev_hash,
+        tracking_code=tracking_code,
+        kind=kind,  # type: ignore[arg-type]
+        code=code,
+        unit=unit,
+        lang=lang,  # type: ignore[arg-type]
+        submitted_at=iso(submitted_at),
+        token=tokens.make_token(private_key, tracking_code, submitted_at, code),
+        fields=public_fields,
+        personal_digest=chain.digest(personal_bytes) if personal_bytes is not None else None,
+    )
+    return msgspec.structs.replace(record, hash=chain.record_hash(record)), personal_bytes
