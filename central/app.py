@@ -20,11 +20,14 @@ from litestar.template.config import TemplateConfig
 from central.controllers import (
     HealthController,
     MetricsController,
+    Open311Controller,
     SyncController,
     TrackingController,
+    open311_error,
 )
 from central.errors import BadPayload, Conflict, EnrollmentRefused, NotFound
 from central.migrations import migrations
+from central.open311 import Open311Error
 from central.settings import Settings
 from central.setup import load_keys
 from sync.messages import ErrorBody
@@ -57,6 +60,7 @@ def create_app(settings: Settings) -> Litestar:
             SyncController,
             MetricsController,
             TrackingController,
+            Open311Controller,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
@@ -69,6 +73,7 @@ def create_app(settings: Settings) -> Litestar:
         },
         exception_handlers={
             RequestRefused: _refused,
+            Open311Error: open311_error,
             NotFound: error_handler(404),
             EnrollmentRefused: error_handler(403),
             Conflict: error_handler(409),

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from central import audit, store
+from central import audit, open311, store
 from central.enrollment import new_enrollment_code
 from central.errors import Conflict, EnrollmentRefused, NotFound
 from central.ingest import kiosk_reports
@@ -246,3 +246,33 @@ def audit_verify(data_dir: Path) -> None:
         click.echo(f"BROKEN at entry {verdict.broken_at}: {verdict.reason}")
         raise SystemExit(1)
     click.echo(f"OK {verdict.entries} entries")
+
+
+@central.group("api-key")
+def api_key() -> None:
+    """Keys for other systems to post Open311 requests."""
+
+
+@api_key.command("add")
+@data_option
+@click.option("--name", required=True, help="Who the key is for, e.g. a municipal system.")
+def api_key_add(data_dir: Path, name: str) -> None:
+    """Make a new Open311 API key; it is printed once, alone on the last line.
+
+    Example:
+
+        ventanilla central api-key add --data /var/lib/ventanilla/central --name "Sistema de Obras"
+    """
+    database = open_database(data_dir)
+    try:
+
+        def add(db: Any) -> str:
+            key = open311.new_api_key(db, name)
+            audit.record(db, "cli", "api_key.add", name)
+            return key
+
+        key = database.write(add)
+    finally:
+        database.close()
+    click.echo(f"API key for {name} (keep it secret; only its hash is stored):")
+    click.echo(key)

@@ -12,7 +12,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
 
-from central import store
+from central import open311, store
 from central.auth import SignedRequest, signed, verify_request
 from central.enrollment import enroll
 from central.errors import NotFound
@@ -34,6 +34,7 @@ from ventanilla.http import documented_errors
 from ventanilla.metrics import Metrics, render
 
 _encoder = msgspec.msgpack.Encoder()
+_json_encoder = msgspec.json.Encoder()
 
 
 class HealthController(Controller):
@@ -198,3 +199,109 @@ class TrackingController(Controller):
             # The same page whatever was wrong: it must not echo what was asked.
             return page("not_found.html", lang, {}, status_code=404)
         return page("track.html", lang, query, view=view)
+
+
+class Open311Controller(Controller):
+    """Open311 GeoReport v2, in JSON and XML (its own contract, so not in OpenAPI)."""
+
+    path = "/open311/v2"
+    include_in_schema = False
+
+    @get("/{resource:str}")
+    async def collection(
+        self,
+        request: Request,
+        database: NamedDependency[Database],
+        keys: NamedDependency[Keys],
+        settings: NamedDependency[Settings],
+        resource: FromPath[str],
+        lang: FromQuery[str] = "es",
+    ) -> Response[bytes]:
+        """discovery, services and requests (with the standard filters)."""
+        name, fmt = open311.split_format(resource)
+        if name == "discovery":
+            return open311_response(fmt, "discovery", open311.discovery(settings.public_url))
+        if name == "services":
+            catalog = await database.read_async(lambda db: current_catalog(db, keys))
+            return open311_response(fmt, "services", open311.services(catalog, _lang(lang)))
+        if name == "requests":
+            query = dict(request.query_params)
+            found = await database.read_async(
+                lambda db: open311.find_requests(
+                    db, current_catalog(db, keys), query, _lang(lang), fmt
+                )
+            )
+            return open311_response(fmt, "service_requests", found)
+        raise open311.Open311Error(404, f"no resource {name!r}", fmt)
+
+    @post("/{resource:str}", status_code=201)
+    async def create(
+        self,
+        request: Request,
+        database: NamedDependency[Database],
+        keys: NamedDependency[Keys],
+        resource: FromPath[str],
+    ) -> Response[bytes]:
+        """POST requests.json|xml with an api_key: a complaint accepted by central itself."""
+        name, fmt = open311.split_format(resource)
+        if name != "requests":
+            raise open311.Open311Error(404, f"cannot post to {name!r}", fmt)
+        form = dict(await request.form())
+        form = {k: v for k, v in form.items() if isinstance(v, str)}
+        created = await database.write_async(
+            lambda db: open311.create_request(db, keys, current_catalog(db, keys), form, fmt)
+        )
+        return open311_response(fmt, "service_requests", created, status=201)
+
+    @get("/services/{name:str}")
+    async def service(
+        self,
+        database: NamedDependency[Database],
+        keys: NamedDependency[Keys],
+        name: FromPath[str],
+        lang: FromQuery[str] = "es",
+    ) -> Response[bytes]:
+        code, fmt = open311.split_format(name)
+        catalog = await database.read_async(lambda db: current_catalog(db, keys))
+        definition = open311.service_definition(catalog, code, _lang(lang), fmt)
+        return open311_response(fmt, "service_definition", definition)
+
+    @get("/requests/{name:str}")
+    async def request_by_id(
+        self,
+        database: NamedDependency[Database],
+        keys: NamedDependency[Keys],
+        name: FromPath[str],
+        lang: FromQuery[str] = "es",
+    ) -> Response[bytes]:
+        request_id, fmt = open311.split_format(name)
+        found = await database.read_async(
+            lambda db: open311.one_request(
+                db, current_catalog(db, keys), request_id, _lang(lang), fmt
+            )
+        )
+        return open311_response(fmt, "service_requests", found)
+
+    @get("/tokens/{name:str}")
+    async def token(
+        self, database: NamedDependency[Database], name: FromPath[str]
+    ) -> Response[bytes]:
+        token, fmt = open311.split_format(name)
+        found = await database.read_async(lambda db: open311.token_lookup(db, token, fmt))
+        return open311_response(fmt, "service_requests", found)
+
+
+def _lang(lang: str) -> str:
+    return lang if lang in ("es", "qu", "en") else "es"
+
+
+def open311_response(fmt: str, root: str, value: Any, status: int = 200) -> Response[bytes]:
+    if fmt == "xml":
+        return Response(open311.to_xml(root, value), status_code=status, media_type="text/xml")
+    return Response(_json_encoder.encode(value), status_code=status, media_type="application/json")
+
+
+def open311_error(_: Request, exc: open311.Open311Error) -> Response[bytes]:
+    """Open311's error shape: a list of {code, description}, in the requested format."""
+    errors = [{"code": exc.status, "description": exc.description}]
+    return open311_response(exc.fmt, "errors", errors, status=exc.status)

@@ -124,3 +124,20 @@ def m002_audit(db: sqlite_utils.Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         """
     )
+
+
+@migrations()
+def m003_api_keys(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- Keys of the systems allowed to POST Open311 requests; only hashes are kept.
+        CREATE TABLE api_keys (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            key_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE INDEX submissions_kind_submitted ON submissions (kind, submitted_at);
+        """
+    )

@@ -201,3 +201,54 @@ def public_history(db: sqlite_utils.Database, submission_id: str) -> list[dict[s
             [submission_id],
         )
     )
+
+
+def chain_tip(db: sqlite_utils.Database, kiosk: str) -> tuple[int, str | None]:
+    """(seq, hash) of a channel's last submission, (0, None) before its first."""
+    row = db.execute(
+        "SELECT seq, hash FROM submissions WHERE kiosk = ? ORDER BY seq DESC LIMIT 1", [kiosk]
+    ).fetchone()
+    return (row[0], row[1]) if row else (0, None)
+
+
+def add_api_key(db: sqlite_utils.Database, name: str, key_hash: str) -> None:
+    insert_row(db, "api_keys", {"name": name, "key_hash": key_hash, "created_at": now_iso()})
+
+
+def api_key(db: sqlite_utils.Database, key_hash: str) -> dict[str, Any] | None:
+    return _one(db, "SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL", [key_hash])
+
+
+def complaints(
+    db: sqlite_utils.Database,
+    *,
+    codes: list[str] | None = None,
+    categories: list[str] | None = None,
+    statuses: list[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 1000,
+) -> list[dict[str, Any]]:
+    """Complaints (never applications) matching the filters, newest first."""
+    where, params = ["kind = 'complaint'"], []
+    for column, values in (("tracking_code", codes), ("code", categories), ("status", statuses)):
+        if values:
+            where.append(f"{column} IN ({', '.join('?' for _ in values)})")
+            params += values
+    if since:
+        where.append("submitted_at >= ?")
+        params.append(since)
+    if until:
+        where.append("submitted_at <= ?")
+        params.append(until)
+    sql = (
+        "SELECT s.*, (SELECT public_note FROM status_changes c WHERE c.submission_id = s.id "
+        "AND public_note IS NOT NULL ORDER BY cursor DESC LIMIT 1) AS status_note "
+        f"FROM submissions s WHERE {' AND '.join(where)} ORDER BY submitted_at DESC LIMIT ?"
+    )
+    return list(db.query(sql, [*params, limit]))
+
+
+def latest_bundle_id(db: sqlite_utils.Database) -> int | None:
+    row = db.execute("SELECT max(id) FROM bundles").fetchone()
+    return row[0]

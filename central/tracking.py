@@ -27,8 +27,20 @@ from ventanilla.i18n import gettext
 log = logging.getLogger(__name__)
 
 
+_catalogs: dict[int | None, Catalog] = {}
+
+
 def current_catalog(db: sqlite_utils.Database, keys: Keys) -> Catalog:
     """The catalogue kiosks serve: the latest published bundle, else the shipped one."""
+    bundle_id = store.latest_bundle_id(db)
+    if bundle_id not in _catalogs:
+        # Opened (and its signature checked) once per bundle, not once per request.
+        _catalogs.clear()
+        _catalogs[bundle_id] = _open_catalog(db, keys)
+    return _catalogs[bundle_id]
+
+
+def _open_catalog(db: sqlite_utils.Database, keys: Keys) -> Catalog:
     latest = store.latest_bundle(db)
     if latest is not None:
         try:

@@ -1,0 +1,81 @@
+"""Central as a channel of its own: submissions that arrive online (Open311).
+
+Like a kiosk, central gives them a tracking code (prefix CEN), a place in a
+gap-free hash chain and a receipt token signed with its own key, and seals the
+personal data; and it alone writes their content (invariant 3).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlite_utils
+
+from central import audit, store
+from central.setup import Keys
+from content.check import check_submission
+from content.schema import Catalog
+from sync import chain, codes, sealing, signing
+from sync.messages import SubmissionIn
+from sync.records import build_record
+from ventanilla.clock import now_iso, utc_now
+
+PREFIX = "CEN"
+NAME = "Alcaldía de Cochabamba (en línea)"
+
+
+def ensure_channel(db: sqlite_utils.Database, keys: Keys) -> None:
+    """Register central's own channel like a kiosk, so its receipts' tokens verify alike."""
+    if store.kiosk(db, PREFIX) is None:
+        store.add_kiosk(db, PREFIX, NAME, signing.b64encode(keys.signing_public))
+
+
+def accept(
+    db: sqlite_utils.Database, keys: Keys, catalog: Catalog, payload: SubmissionIn, actor: str
+) -> dict[str, Any]:
+    """Check and store an online submission (a writer task); the stored row."""
+    checked = check_submission(catalog, payload)
+    ensure_channel(db, keys)
+    moment = utc_now()
+    submitted_at = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+    code = codes.new_code(PREFIX)
+    while store.submission_by_code(db, code) is not None:
+        code = codes.new_code(PREFIX)
+    last_seq, last_hash = store.chain_tip(db, PREFIX)
+    record, personal = build_record(
+        keys.signing_key,
+        tracking_code=code,
+        submitted_at=submitted_at,
+        seq=last_seq + 1,
+        prev_hash=last_hash or chain.GENESIS,
+        kind=checked.kind,
+        code=checked.code,
+        unit=checked.unit,
+        lang=checked.lang,
+        fields=checked.fields,
+        applicant=checked.applicant,
+    )
+    sealed = sealing.seal(keys.sealing_public, personal, record.id.encode()) if personal else None
+    row = {
+        "id": record.id,
+        "kiosk": PREFIX,
+        "seq": record.seq,
+        "tracking_code": code,
+        "kind": record.kind,
+        "code": record.code,
+        "unit": record.unit,
+        "lang": record.lang,
+        "submitted_at": record.submitted_at,
+        "received_at": now_iso(),
+        "token": record.token,
+        "fields": json.dumps(record.fields, ensure_ascii=False),
+        "personal_digest": record.personal_digest,
+        "sealed": sealed,
+        "prev_hash": record.prev_hash,
+        "hash": record.hash,
+        "chain_error": None,
+    }
+    store.insert_submission(db, row)
+    audit.record(db, actor, "submission.create", code, channel=PREFIX)
+    return row
