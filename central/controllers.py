@@ -12,7 +12,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Template
 
-from central import open311, store
+from central import open311, opendata, store
 from central.auth import SignedRequest, signed, verify_request
 from central.enrollment import enroll
 from central.errors import NotFound
@@ -24,6 +24,7 @@ from central.tracking import current_catalog, track
 from sync.messages import (
     EnrollRequest,
     EnrollResponse,
+    OpenDataRow,
     StatusChange,
     StatusChanges,
     TrackView,
@@ -305,3 +306,23 @@ def open311_error(_: Request, exc: open311.Open311Error) -> Response[bytes]:
     """Open311's error shape: a list of {code, description}, in the requested format."""
     errors = [{"code": exc.status, "description": exc.description}]
     return open311_response(exc.fmt, "errors", errors, status=exc.status)
+
+
+class OpenDataController(Controller):
+    path = "/opendata"
+    tags = ["open data"]
+
+    @get("/summary.json", sync_to_thread=True)
+    def summary_json(self, database: NamedDependency[Database]) -> list[OpenDataRow]:
+        """Counts by kind, category, sub-office, month and status; median days to close."""
+        return [msgspec.convert(row, OpenDataRow) for row in database.read(opendata.summary)]
+
+    @get("/summary.csv", media_type="text/csv; charset=utf-8", sync_to_thread=True)
+    def summary_csv(self, database: NamedDependency[Database]) -> Response[str]:
+        """The same as CSV (counts under 5 written "<5")."""
+        text = opendata.as_csv(database.read(opendata.summary))
+        return Response(
+            text,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="ventanilla-summary.csv"'},
+        )

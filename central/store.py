@@ -252,3 +252,15 @@ def complaints(
 def latest_bundle_id(db: sqlite_utils.Database) -> int | None:
     row = db.execute("SELECT max(id) FROM bundles").fetchone()
     return row[0]
+
+
+def opendata_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Per submission: what open data may say of it, and when it was first closed."""
+    return list(
+        db.query(
+            "SELECT s.kind, s.code, k.name AS office, s.status, s.submitted_at, "
+            "(SELECT min(changed_at) FROM status_changes c WHERE c.submission_id = s.id "
+            "AND c.status IN ('cerrado', 'aprobado', 'rechazado', 'resuelto')) AS closed_at "
+            "FROM submissions s LEFT JOIN kiosks k ON k.prefix = s.kiosk"
+        )
+    )

@@ -288,3 +288,15 @@ class TrackView(msgspec.Struct, kw_only=True):
     status: Status
     status_label: str
     history: list[TrackEvent] = []
+
+
+class OpenDataRow(msgspec.Struct, kw_only=True):
+    """One group of the open-data summary; counts under 5 are null (suppressed)."""
+
+    kind: Kind
+    category: str
+    office: str
+    month: str
+    status: Status
+    count: int | None
+    median_days_to_close: float | None
