@@ -31,6 +31,7 @@ from central.migrations import migrations
 from central.open311 import Open311Error
 from central.settings import Settings
 from central.setup import load_keys
+from central.webhooks import WebhookWorker
 from sync.messages import ErrorBody
 from sync.signing import RequestRefused
 from ventanilla import __version__
@@ -48,11 +49,15 @@ def create_app(settings: Settings) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         database = Database(settings.db_path, migrations).open()
+        webhook_worker = None
         try:
             app.state.central_keys = database.read(load_keys)
             app.state.database = database
+            webhook_worker = WebhookWorker(database).start()
             yield
         finally:
+            if webhook_worker is not None:
+                webhook_worker.stop()
             database.close()
 
     return Litestar(

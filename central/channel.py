@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from central import audit, store
+from central import audit, store, webhooks
 from central.setup import Keys
 from content.check import check_submission
 from content.schema import Catalog
@@ -78,4 +78,5 @@ def accept(
     }
     store.insert_submission(db, row)
     audit.record(db, actor, "submission.create", code, channel=PREFIX)
+    webhooks.notify(db, "submission.created", {**row, "status": "recibido"})
     return row

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from central import audit, open311, store
+from central import audit, open311, store, webhooks
 from central.enrollment import new_enrollment_code
 from central.errors import Conflict, EnrollmentRefused, NotFound
 from central.ingest import kiosk_reports
@@ -276,3 +276,58 @@ def api_key_add(data_dir: Path, name: str) -> None:
         database.close()
     click.echo(f"API key for {name} (keep it secret; only its hash is stored):")
     click.echo(key)
+
+
+@central.group()
+def webhook() -> None:
+    """Other municipal systems that get a signed POST on new submissions and status changes."""
+
+
+@webhook.command("add")
+@data_option
+@click.option("--url", required=True, help="Where to POST events (http or https).")
+def webhook_add(data_dir: Path, url: str) -> None:
+    """Register a webhook; its HMAC-SHA256 secret is printed once, alone on the last line.
+
+    Example:
+
+        ventanilla central webhook add --data /var/lib/ventanilla/central \\
+            --url https://obras.example.bo/ventanilla-events
+    """
+    database = open_database(data_dir)
+    try:
+
+        def add(db: Any) -> str:
+            secret = webhooks.new_webhook(db, url)
+            audit.record(db, "cli", "webhook.add", url)
+            return secret
+
+        secret = database.write(add)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        database.close()
+    click.echo(f"Webhook {url} registered. Its secret (X-Ventanilla-Signature is sha256=HMAC):")
+    click.echo(secret)
+
+
+@webhook.command("log")
+@data_option
+def webhook_log(data_dir: Path) -> None:
+    """The latest deliveries: event, state, attempts, last answer.
+
+    Example:
+
+        ventanilla central webhook log --data /var/lib/ventanilla/central
+    """
+    database = open_database(data_dir)
+    try:
+        rows = database.read(store.deliveries)
+    finally:
+        database.close()
+    for row in rows:
+        click.echo(
+            f"#{row['id']} {row['event']} -> {row['url']}: {row['state']} after "
+            f"{row['attempts']} attempt(s)"
+            + (f" ({row['last_error']})" if row["last_error"] else "")
+        )

@@ -14,7 +14,7 @@ import msgspec
 import sqlite_utils
 import zstandard
 
-from central import store
+from central import store, webhooks
 from central.errors import BadPayload
 from sync import chain, sealing
 from sync.messages import Ack, PushBatch, PushResult, SubmissionRecord
@@ -100,7 +100,18 @@ def _ingest_one(
             "chain_error": "; ".join(problems) or None,
         },
     )
+    webhooks.notify(db, "submission.created", {**_public(record), "kiosk": kiosk})
     return ack("stored")
+
+
+def _public(record: SubmissionRecord) -> dict[str, str]:
+    return {
+        "tracking_code": record.tracking_code,
+        "kind": record.kind,
+        "code": record.code,
+        "unit": record.unit,
+        "status": "recibido",
+    }
 
 
 def _link_problems(db: sqlite_utils.Database, kiosk: str, record: SubmissionRecord) -> list[str]:

@@ -141,3 +141,36 @@ def m003_api_keys(db: sqlite_utils.Database) -> None:
         CREATE INDEX submissions_kind_submitted ON submissions (kind, submitted_at);
         """
     )
+
+
+@migrations()
+def m004_webhooks(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- Other municipal systems following along: where to POST, and the HMAC secret.
+        CREATE TABLE webhooks (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1
+        );
+        -- One row per event per webhook, written with the event itself (an outbox):
+        -- a delivery is never lost, and is retried with backoff until it lands.
+        CREATE TABLE webhook_deliveries (
+            id INTEGER PRIMARY KEY,
+            webhook_id INTEGER NOT NULL REFERENCES webhooks (id),
+            event TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'delivered', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            last_status INTEGER,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            delivered_at TEXT
+        );
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
+        """
+    )

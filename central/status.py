@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from central import audit, store
+from central import audit, store, webhooks
 from central.errors import Conflict, NotFound
 from sync import codes
 from sync.status import TRANSITIONS, can_change
@@ -34,4 +34,5 @@ def change_status(
         db, by, "status.change", code,
         before=row["status"], after=status, public_note=public_note, internal_note=internal_note,
     )  # fmt: skip
+    webhooks.notify(db, "submission.status_changed", {**row, "status": status}, public_note)
     return cursor

@@ -264,3 +264,74 @@ def opendata_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
             "FROM submissions s LEFT JOIN kiosks k ON k.prefix = s.kiosk"
         )
     )
+
+
+# Webhooks -----------------------------------------------------------------------
+
+
+def add_webhook(db: sqlite_utils.Database, url: str, secret: str) -> int:
+    return insert_row(db, "webhooks", {"url": url, "secret": secret, "created_at": now_iso()})
+
+
+def active_webhooks(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM webhooks WHERE active = 1 ORDER BY id"))
+
+
+def add_delivery(db: sqlite_utils.Database, webhook_id: int, event: str, payload: bytes) -> None:
+    stamp = now_iso()
+    insert_row(
+        db,
+        "webhook_deliveries",
+        {
+            "webhook_id": webhook_id,
+            "event": event,
+            "payload": payload,
+            "next_attempt_at": stamp,
+            "created_at": stamp,
+        },
+    )
+
+
+def due_deliveries(db: sqlite_utils.Database, limit: int = 20) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "SELECT d.*, w.url, w.secret FROM webhook_deliveries d "
+            "JOIN webhooks w ON w.id = d.webhook_id "
+            "WHERE d.state = 'pending' AND d.next_attempt_at <= ? ORDER BY d.id LIMIT ?",
+            [now_iso(), limit],
+        )
+    )
+
+
+def next_delivery_at(db: sqlite_utils.Database) -> str | None:
+    return db.execute(
+        "SELECT min(next_attempt_at) FROM webhook_deliveries WHERE state = 'pending'"
+    ).fetchone()[0]
+
+
+def finish_delivery(
+    db: sqlite_utils.Database,
+    delivery_id: int,
+    *,
+    state: str,
+    status: int | None,
+    error: str | None,
+    next_attempt_at: str | None = None,
+) -> None:
+    db.execute(
+        "UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1, last_status = ?, "
+        "last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), "
+        "delivered_at = CASE WHEN ? = 'delivered' THEN ? END WHERE id = ?",
+        [state, status, error, next_attempt_at, state, now_iso(), delivery_id],
+    )
+
+
+def deliveries(db: sqlite_utils.Database, limit: int = 50) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "SELECT d.id, w.url, d.event, d.state, d.attempts, d.last_status, d.last_error, "
+            "d.created_at, d.delivered_at FROM webhook_deliveries d "
+            "JOIN webhooks w ON w.id = d.webhook_id ORDER BY d.id DESC LIMIT ?",
+            [limit],
+        )
+    )
