@@ -8,11 +8,16 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request, Response
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.stores.memory import MemoryStore
+from litestar.template.config import TemplateConfig
 
 from kiosk import store
 from kiosk.content import active_catalog
@@ -29,6 +34,11 @@ from kiosk.outbox import SyncWorker
 from kiosk.receipts import receipt_bytes
 from kiosk.settings import Settings
 from kiosk.submissions import load_identity
+from kiosk.ui import UI_DIR
+from kiosk.ui.accounts import ui_secret
+from kiosk.ui.citizen import CitizenController
+from kiosk.ui.desk import DeskController, DeskLoginController
+from kiosk.ui.scratch import Scratch
 from printers.queue import PrintWorker
 from ventanilla import __version__
 from ventanilla.database import Database, StorageUnavailable
@@ -72,6 +82,12 @@ def create_app(settings: Settings) -> Litestar:
             SubmissionController,
             ReceiptController,
             SyncStatusController,
+            CitizenController,
+            DeskLoginController,
+            DeskController,
+            create_static_files_router(
+                path="/static", directories=[UI_DIR / "static"], include_in_schema=False
+            ),
         ],
         lifespan=[lifespan],
         dependencies={
@@ -81,6 +97,7 @@ def create_app(settings: Settings) -> Litestar:
             "printer": Provide(from_state("printer"), sync_to_thread=False),
             "sync": Provide(from_state("sync"), sync_to_thread=False),
             "settings": Provide(from_state("settings"), sync_to_thread=False),
+            "scratch": Provide(from_state("scratch"), sync_to_thread=False),
         },
         exception_handlers={
             NotFound: error_handler(404),
@@ -97,7 +114,17 @@ def create_app(settings: Settings) -> Litestar:
             render_plugins=[JsonRenderPlugin()],
         ),
         request_max_body_size=settings.max_body_bytes,
-        state=State({"settings": settings}),
+        template_config=TemplateConfig(directory=UI_DIR / "templates", engine=JinjaTemplateEngine),
+        # Every HTML form carries a token; the JSON API (used by programs, with no
+        # cookies to abuse) and the health check stay as they were.
+        csrf_config=CSRFConfig(
+            secret=ui_secret(settings.data_dir),
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            exclude=["^/api/", "^/healthz", "^/schema"],
+        ),
+        stores={"desk-sessions": MemoryStore()},
+        state=State({"settings": settings, "scratch": Scratch()}),
     )
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from content.catalog import DEFAULT_CATALOG_DIR
-from kiosk import content, enrollment
+from kiosk import content, enrollment, store
 from kiosk.migrations import migrations
 from kiosk.settings import Settings
 from kiosk.submissions import ConfigurationError, load_identity
+from kiosk.ui import accounts
 from printers.backends import PrinterError, open_printer
 from ventanilla.database import Database
 
@@ -67,6 +69,18 @@ def kiosk() -> None:
     show_default=True,
     help="Longest wait, in seconds, between tries while central is unreachable.",
 )
+@click.option(
+    "--idle-seconds",
+    default=60.0,
+    show_default=True,
+    help="Seconds without a touch before the screen counts down to its welcome screen.",
+)
+@click.option(
+    "--idle-countdown",
+    default=20.0,
+    show_default=True,
+    help="Seconds of that countdown; then everything on the screen is cleared.",
+)
 def serve(
     data_dir: Path,
     host: str,
@@ -80,6 +94,8 @@ def serve(
     profile: str,
     sync_interval: float,
     sync_max_backoff: float,
+    idle_seconds: float,
+    idle_countdown: float,
 ) -> None:
     """Run the kiosk server on embedded SQLite.
 
@@ -103,6 +119,8 @@ def serve(
         printer_profile=profile,
         sync_interval=sync_interval,
         sync_max_backoff=sync_max_backoff,
+        ui_idle_seconds=idle_seconds,
+        ui_countdown_seconds=idle_countdown,
     )
     if printer_uri:
         try:
@@ -167,3 +185,40 @@ def rollback(data_dir: Path) -> None:
         except content.RollbackImpossible as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"Now serving {now_active}")
+
+
+@kiosk.group()
+def user() -> None:
+    """Front-desk accounts (for /desk on the kiosk server)."""
+
+
+@user.command("add")
+@data_option
+@click.argument("username")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input instead of a prompt.",
+)
+def user_add(data_dir: Path, username: str, password_stdin: bool) -> None:
+    """Create a desk account, or set a new password for an existing one.
+
+    Example:
+
+        ventanilla kiosk user add --data /var/lib/ventanilla/kiosk maria
+    """
+    if not username.strip() or len(username) > 60 or any(c.isspace() for c in username):
+        raise click.ClickException("a username is 1 to 60 characters, without spaces")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < accounts.MIN_PASSWORD:
+        raise click.ClickException(
+            f"the password needs at least {accounts.MIN_PASSWORD} characters"
+        )
+    password_hash = accounts.hash_password(password)
+    settings = Settings(data_dir=data_dir)
+    with Database(settings.db_path, migrations) as database:
+        created = database.write(lambda db: store.add_desk_user(db, username, password_hash))
+    click.echo(f"{'Created' if created else 'New password for'} desk user {username}")

@@ -18,6 +18,7 @@ from kiosk.outbox import SyncWorker
 from kiosk.receipts import receipt_png
 from kiosk.settings import Settings
 from kiosk.submissions import Identity
+from kiosk.ui.guards import DESK_SESSIONS, desk_login
 from printers import queue as print_queue
 from printers.backends import printer_status
 from printers.queue import PrintWorker
@@ -166,7 +167,14 @@ class ReceiptController(Controller):
         png = receipt_png(row, catalog, identity, settings)
         return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
-    @post("/submissions/{tracking_code:str}/print", status_code=202, sync_to_thread=True)
+    @post(
+        "/submissions/{tracking_code:str}/print",
+        status_code=202,
+        sync_to_thread=True,
+        # Staff only: a desk login (the kiosk's own receipts print without this route).
+        guards=[desk_login],
+        middleware=[DESK_SESSIONS.middleware],
+    )
     def reprint(
         self,
         database: NamedDependency[Database],

@@ -85,3 +85,25 @@ def m002_print_jobs(db: sqlite_utils.Database) -> None:
         CREATE INDEX print_jobs_submission ON print_jobs (submission_id);
         """
     )
+
+
+@migrations()
+def m003_screens(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- Front-desk accounts (argon2id hashes), made with `ventanilla kiosk user add`.
+        CREATE TABLE desk_users (
+            username TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        -- "Same problem": one row per citizen who backed an open complaint at this
+        -- kiosk instead of filing it again. Kept here only (not synced yet).
+        CREATE TABLE supports (
+            id INTEGER PRIMARY KEY,
+            submission_id TEXT NOT NULL REFERENCES submissions (id),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX supports_submission ON supports (submission_id);
+        """
+    )

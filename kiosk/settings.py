@@ -30,6 +30,10 @@ class Settings:
     sync_interval: float = 10.0
     sync_max_backoff: float = 30.0
     municipality: str = "Gobierno Autónomo Municipal de Cochabamba"
+    # The touch screen goes back to its welcome screen, everything cleared, after
+    # this long without a touch, then a countdown of the second (tests shorten both).
+    ui_idle_seconds: float = 60.0
+    ui_countdown_seconds: float = 20.0
 
     @property
     def db_path(self) -> Path:

@@ -3,12 +3,14 @@ those that write run in the writer thread (see `ventanilla.database`)."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 import sqlite_utils
 
 from content.schema import LANGS, Catalog
+from ventanilla.clock import iso, utc_now
 from ventanilla.database import insert_row, read_settings, write_settings
 
 # Settings -------------------------------------------------------------------
@@ -142,4 +144,73 @@ def apply_status(
         "UPDATE submissions SET status = ?, status_note = ?, status_changed_at = ? "
         "WHERE tracking_code = ?",
         [status, note, changed_at, tracking_code],
+    )
+
+
+# Screens: complaints a citizen may back, desk accounts, the desk's day ------------
+
+OPEN_STATUSES = ("recibido", "en_revision", "observado")
+
+
+def open_complaints(
+    db: sqlite_utils.Database, category: str, limit: int = 5
+) -> list[dict[str, Any]]:
+    """The newest open complaints of `category` filed here, with their public fields
+    (description, location: never personal data) and how many backed each one."""
+    rows = db.query(
+        "SELECT s.tracking_code, s.submitted_at, s.fields, "
+        "(SELECT count(*) FROM supports WHERE submission_id = s.id) AS supports "
+        "FROM submissions s WHERE s.kind = 'complaint' AND s.code = ? "
+        f"AND s.status IN ({', '.join('?' * len(OPEN_STATUSES))}) "
+        "ORDER BY s.seq DESC LIMIT ?",
+        [category, *OPEN_STATUSES, limit],
+    )
+    return [{**row, "fields": json.loads(row["fields"])} for row in rows]
+
+
+def add_support(db: sqlite_utils.Database, category: str, tracking_code: str) -> int | None:
+    """Back the open complaint `tracking_code` of `category`; its new count, or None
+    when it is no such complaint (closed meanwhile, or another kind)."""
+    row = db.execute(
+        "SELECT id FROM submissions WHERE tracking_code = ? AND kind = 'complaint' AND code = ? "
+        f"AND status IN ({', '.join('?' * len(OPEN_STATUSES))})",
+        [tracking_code, category, *OPEN_STATUSES],
+    ).fetchone()
+    if row is None:
+        return None
+    db.execute(
+        "INSERT INTO supports (submission_id, created_at) VALUES (?, ?)", [row[0], iso(utc_now())]
+    )
+    return db.execute("SELECT count(*) FROM supports WHERE submission_id = ?", [row[0]]).fetchone()[
+        0
+    ]
+
+
+def add_desk_user(db: sqlite_utils.Database, username: str, password_hash: str) -> bool:
+    """Create a desk account, or change its password; True if it is new."""
+    exists = db.execute("SELECT 1 FROM desk_users WHERE username = ?", [username]).fetchone()
+    db.execute(
+        "INSERT INTO desk_users (username, password_hash, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash",
+        [username, password_hash, iso(utc_now())],
+    )
+    return exists is None
+
+
+def desk_password_hash(db: sqlite_utils.Database, username: str) -> str | None:
+    row = db.execute(
+        "SELECT password_hash FROM desk_users WHERE username = ?", [username]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def submissions_since(db: sqlite_utils.Database, since: str) -> list[dict[str, Any]]:
+    """Submissions filed at or after `since` (ISO, UTC), newest first, with their print state."""
+    return list(
+        db.query(
+            "SELECT s.tracking_code, s.kind, s.code, s.submitted_at, s.status, "
+            "(SELECT state FROM print_jobs WHERE submission_id = s.id ORDER BY id DESC LIMIT 1) "
+            "AS print_state FROM submissions s WHERE s.submitted_at >= ? ORDER BY s.seq DESC",
+            [since],
+        )
     )

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
 from printers.emulator import Emulator
 from tests.conftest import free_port, wait_for
 from tests.printers.printer_helpers import code_page_slots, codec_of, printed_lines, read_qr_codes
+from ventanilla.cli import cli
 
 APPLICATION = {
     "kind": "application",
@@ -144,11 +147,36 @@ def test_a_job_caught_in_flight_is_not_resent(start_kiosk, tmp_path):
         assert printer.jobs == []
 
 
+def desk_login(kiosk, username: str, password: str) -> httpx.Client:
+    """A client logged in at the kiosk's front desk (reprints are for staff)."""
+    client = httpx.Client(base_url=kiosk.url, timeout=10)
+    form = client.get("/desk/login").text
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', form)[1]
+    answer = client.post(
+        "/desk/login", data={"_csrf_token": token, "username": username, "password": password}
+    )
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+def add_desk_user(data_dir, username: str, password: str) -> None:
+    added = CliRunner().invoke(
+        cli,
+        ["kiosk", "user", "add", "--data", str(data_dir), username, "--password-stdin"],
+        input=password + "\n",
+    )
+    assert added.exit_code == 0, added.output
+
+
 def test_staff_reprint_is_a_new_job(start_kiosk, emulator, tmp_path):
+    add_desk_user(tmp_path / "kiosk", "maria", "clave-de-maria")
     kiosk = start_kiosk(tmp_path / "kiosk", "--printer", f"tcp://127.0.0.1:{emulator.port}")
     code = post(kiosk, COMPLAINT)["tracking_code"]
     emulator.wait_for_jobs(1, timeout=20)
-    response = httpx.post(f"{kiosk.url}/api/v1/submissions/{code.lower()}/print", timeout=10)
+    url = f"{kiosk.url}/api/v1/submissions/{code.lower()}/print"
+    assert httpx.post(url, timeout=10).status_code == 401  # not without a desk login
+    staff = desk_login(kiosk, "maria", "clave-de-maria")
+    response = staff.post(url)
     assert response.status_code == 202
     assert response.json()["reason"] == "reprint"
     emulator.wait_for_jobs(2, timeout=20)
@@ -157,12 +185,16 @@ def test_staff_reprint_is_a_new_job(start_kiosk, emulator, tmp_path):
         what="both printed",
     )
     assert [j["reason"] for j in jobs(kiosk.data_dir)] == ["receipt", "reprint"]
-    missing = httpx.post(f"{kiosk.url}/api/v1/submissions/TUN-0000-0000-0/print", timeout=10)
+    missing = staff.post("/api/v1/submissions/TUN-0000-0000-0/print")
     assert missing.status_code == 404
+    staff.close()
 
 
-def test_reprint_without_a_printer_is_refused_clearly(http):
+def test_reprint_without_a_printer_is_refused_clearly(http, kiosk):
+    add_desk_user(kiosk.data_dir, "maria", "clave-de-maria")
     code = http.post("/api/v1/submissions", json=COMPLAINT).json()["tracking_code"]
-    response = http.post(f"/api/v1/submissions/{code}/print")
+    staff = desk_login(kiosk, "maria", "clave-de-maria")
+    response = staff.post(f"/api/v1/submissions/{code}/print")
+    staff.close()
     assert response.status_code == 503
     assert response.json()["detail"] == "This kiosk has no receipt printer configured."
