@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any, Literal
 
 import msgspec
@@ -29,7 +28,7 @@ from sync.messages import (
     StatusChanges,
     TrackView,
 )
-from ventanilla.clock import utc_now
+from ventanilla.clock import seconds_since
 from ventanilla.database import Database
 from ventanilla.http import documented_errors
 from ventanilla.metrics import Metrics, render
@@ -136,20 +135,18 @@ class MetricsController(Controller):
         self, database: NamedDependency[Database], metrics: NamedDependency[Metrics]
     ) -> str:
         """Prometheus metrics: submissions and sync age per kiosk, chain problems, refusals."""
-        now = utc_now()
         samples = metrics.responses()
         reports = database.read(kiosk_reports)
         samples.append(("ventanilla_kiosks", {}, len(reports)))
         for report in reports:
             kiosk = {"kiosk": report.prefix}
-            age = (
-                (now - datetime.datetime.fromisoformat(report.last_sync_at)).total_seconds()
-                if report.last_sync_at
-                else -1
-            )
             samples += [
                 ("ventanilla_kiosk_submissions_total", kiosk, report.received),
-                ("ventanilla_kiosk_last_sync_age_seconds", kiosk, round(age, 1)),
+                (
+                    "ventanilla_kiosk_last_sync_age_seconds",
+                    kiosk,
+                    seconds_since(report.last_sync_at),
+                ),
                 ("ventanilla_kiosk_chain_problems", kiosk, len(report.problems)),
             ]
         samples += [

@@ -24,6 +24,7 @@ from kiosk.content import active_catalog
 from kiosk.controllers import (
     CatalogController,
     HealthController,
+    MetricsController,
     ReceiptController,
     SubmissionController,
     SyncStatusController,
@@ -43,11 +44,14 @@ from printers.queue import PrintWorker
 from ventanilla import __version__
 from ventanilla.database import Database, StorageUnavailable
 from ventanilla.http import error_handler, error_response, from_state, validation_failed
+from ventanilla.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings) -> Litestar:
+    metrics = Metrics()
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         database = Database(settings.db_path, migrations).open()
@@ -82,6 +86,7 @@ def create_app(settings: Settings) -> Litestar:
             SubmissionController,
             ReceiptController,
             SyncStatusController,
+            MetricsController,
             CitizenController,
             DeskLoginController,
             DeskController,
@@ -98,6 +103,7 @@ def create_app(settings: Settings) -> Litestar:
             "sync": Provide(from_state("sync"), sync_to_thread=False),
             "settings": Provide(from_state("settings"), sync_to_thread=False),
             "scratch": Provide(from_state("scratch"), sync_to_thread=False),
+            "metrics": Provide(from_state("metrics"), sync_to_thread=False),
         },
         exception_handlers={
             NotFound: error_handler(404),
@@ -124,7 +130,8 @@ def create_app(settings: Settings) -> Litestar:
             exclude=["^/api/", "^/healthz", "^/schema"],
         ),
         stores={"desk-sessions": MemoryStore()},
-        state=State({"settings": settings, "scratch": Scratch()}),
+        state=State({"settings": settings, "scratch": Scratch(), "metrics": metrics}),
+        middleware=[metrics.middleware],
     )
 
 

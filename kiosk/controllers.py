@@ -33,8 +33,11 @@ from sync.messages import (
     SubmissionSummary,
     SyncStatus,
 )
+from ventanilla.clock import seconds_since
 from ventanilla.database import Database
+from ventanilla.http import documented_errors
 from ventanilla.i18n import N_, gettext
+from ventanilla.metrics import Metrics, render
 
 LangParam = Literal["es", "qu", "en"]
 
@@ -83,7 +86,7 @@ class CatalogController(Controller):
             procedures = [p for p in procedures if p.category == category]
         return [procedure_summary(p, lang) for p in procedures]
 
-    @get("/procedures/{code:str}", sync_to_thread=False)
+    @get("/procedures/{code:str}", sync_to_thread=False, responses=documented_errors(400, 404))
     def get_procedure(
         self,
         catalog: NamedDependency[Catalog],
@@ -108,7 +111,7 @@ class SubmissionController(Controller):
     path = "/api/v1/submissions"
     tags = ["submissions"]
 
-    @post(status_code=201)
+    @post(status_code=201, responses=documented_errors(400, 413, 422, 503))
     async def create_submission(
         self,
         database: NamedDependency[Database],
@@ -130,7 +133,7 @@ class SubmissionController(Controller):
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         return Response(result, status_code=201, headers=headers)
 
-    @get("/{tracking_code:str}", sync_to_thread=True)
+    @get("/{tracking_code:str}", sync_to_thread=True, responses=documented_errors(400, 404))
     def get_submission(
         self,
         database: NamedDependency[Database],
@@ -151,6 +154,7 @@ class ReceiptController(Controller):
 
     @get(
         "/submissions/{tracking_code:str}/receipt.png",
+        responses=documented_errors(404),
         media_type="image/png",
         sync_to_thread=True,
     )
@@ -169,6 +173,7 @@ class ReceiptController(Controller):
 
     @post(
         "/submissions/{tracking_code:str}/print",
+        responses=documented_errors(401, 404, 503),
         status_code=202,
         sync_to_thread=True,
         # Staff only: a desk login (the kiosk's own receipts print without this route).
@@ -217,3 +222,31 @@ class SyncStatusController(Controller):
     def sync_status(self, sync: NamedDependency[SyncWorker]) -> SyncStatus:
         """Whether the kiosk is enrolled, when it last synced, what waits, and the link."""
         return msgspec.convert(sync.status(), SyncStatus)
+
+
+class MetricsController(Controller):
+    path = "/metrics"
+    tags = ["operations"]
+
+    @get(media_type="text/plain; version=0.0.4", sync_to_thread=True)
+    def metrics(
+        self,
+        database: NamedDependency[Database],
+        sync: NamedDependency[SyncWorker],
+        metrics: NamedDependency[Metrics],
+    ) -> str:
+        """Prometheus metrics: submissions, outbox depth, age of the last sync, print queue, errors."""
+        status = sync.status()
+        jobs = database.read(print_queue.queue_summary)["jobs"]
+        return render(
+            [
+                *metrics.responses(),
+                ("ventanilla_submissions_total", {}, database.read(store.count_submissions)),
+                ("ventanilla_outbox_depth", {}, status["pending"]),
+                ("ventanilla_last_sync_age_seconds", {}, seconds_since(status["last_sync_at"])),
+                ("ventanilla_sync_failures", {}, sync.failures),
+                ("ventanilla_db_commits_total", {}, database.commits),
+                ("ventanilla_db_writes_total", {}, database.tasks),
+                *[("ventanilla_print_jobs", {"state": state}, n) for state, n in jobs.items()],
+            ]
+        )

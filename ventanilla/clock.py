@@ -16,3 +16,11 @@ def iso(moment: datetime.datetime) -> str:
 
 def now_iso() -> str:
     return iso(utc_now())
+
+
+def seconds_since(stamp: str | None) -> float:
+    """Seconds from a stored time to now; -1 when there is no time (never happened)."""
+    if not stamp:
+        return -1.0
+    then = datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return round((utc_now() - then).total_seconds(), 1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -56,7 +55,11 @@ def fuzz(base_url: str) -> list[str]:
     return failures
 
 
-@pytest.mark.parametrize("server", ["central"])
-def test_fuzzing_finds_nothing(server, start_central):
+def test_fuzzing_the_kiosk_finds_nothing(start_kiosk, tmp_path):
+    kiosk = start_kiosk(tmp_path / "kiosk", "--printer", "dummy:")
+    assert fuzz(kiosk.url) == []
+
+
+def test_fuzzing_central_finds_nothing(start_central):
     central = start_central()
     assert fuzz(central.url) == []
