@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import json
 from typing import Any, Literal
 
 import msgspec
@@ -14,7 +16,7 @@ from litestar.response import Template
 from central import open311, opendata, store
 from central.auth import SignedRequest, signed, verify_request
 from central.enrollment import enroll
-from central.errors import NotFound
+from central.errors import BadPayload, NotFound
 from central.ingest import decode_batch, ingest, kiosk_reports
 from central.pages import page
 from central.settings import Settings
@@ -24,16 +26,21 @@ from sync.messages import (
     EnrollRequest,
     EnrollResponse,
     OpenDataRow,
+    SharedComplaint,
+    SharedComplaints,
     StatusChange,
     StatusChanges,
+    SupportAcks,
+    SupportBatch,
     TrackView,
 )
-from ventanilla.clock import seconds_since
+from ventanilla.clock import iso, seconds_since, utc_now
 from ventanilla.database import Database
 from ventanilla.http import documented_errors
 from ventanilla.metrics import Metrics, render
 
 _encoder = msgspec.msgpack.Encoder()
+SHARED_DAYS = 90  # how far back open complaints are suggested to other kiosks
 _json_encoder = msgspec.json.Encoder()
 
 
@@ -101,6 +108,45 @@ class SyncController(Controller):
         return signed(
             keys, signed_request, _encoder.encode(StatusChanges(changes=changes, cursor=cursor))
         )
+
+    @post("/supports", status_code=200, responses=documented_errors(400, 401, 403, 413))
+    async def supports(
+        self,
+        request: Request,
+        database: NamedDependency[Database],
+        keys: NamedDependency[Keys],
+    ) -> Response[bytes]:
+        """Citizens' backing of open complaints, counted once per support id."""
+        signed_request = await verify_request(request, database)
+        try:
+            batch = msgspec.msgpack.decode(signed_request.body, type=SupportBatch)
+        except msgspec.DecodeError as exc:
+            raise BadPayload(f"not a batch of supports: {exc}") from exc
+        rows = [msgspec.structs.asdict(s) for s in batch.supports]
+        await database.write_async(lambda db: store.add_supports(db, signed_request.kiosk, rows))
+        acks = SupportAcks(stored=[s.id for s in batch.supports])
+        return signed(keys, signed_request, _encoder.encode(acks))
+
+    @get("/shared", responses=documented_errors(400, 401, 403))
+    async def shared(
+        self,
+        request: Request,
+        database: NamedDependency[Database],
+        keys: NamedDependency[Keys],
+    ) -> Response[bytes]:
+        """Open complaints filed through the other kiosks of this kiosk's sub-office."""
+        signed_request = await verify_request(request, database)
+        since = iso(utc_now() - datetime.timedelta(days=SHARED_DAYS))
+        rows = await database.read_async(
+            lambda db: store.shared_complaints(db, signed_request.kiosk, since)
+        )
+        shared = SharedComplaints(
+            complaints=[
+                msgspec.convert({**row, "fields": json.loads(row["fields"])}, SharedComplaint)
+                for row in rows
+            ]
+        )
+        return signed(keys, signed_request, _encoder.encode(shared))
 
     @get(
         "/bundle",

@@ -174,3 +174,20 @@ def m004_webhooks(db: sqlite_utils.Database) -> None:
         CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
         """
     )
+
+
+@migrations()
+def m005_supports(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- Citizens who backed an open complaint instead of filing it again, at any
+        -- kiosk. The id is born at the kiosk, so a resent batch counts once.
+        CREATE TABLE supports (
+            id TEXT PRIMARY KEY,
+            tracking_code TEXT NOT NULL,
+            kiosk TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX supports_code ON supports (tracking_code);
+        """
+    )

@@ -335,3 +335,37 @@ def deliveries(db: sqlite_utils.Database, limit: int = 50) -> list[dict[str, Any
             [limit],
         )
     )
+
+
+# Supports and shared complaints ---------------------------------------------------
+
+
+def add_supports(db: sqlite_utils.Database, kiosk: str, supports: list[dict[str, str]]) -> None:
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO supports (id, tracking_code, kiosk, at) VALUES (?, ?, ?, ?)",
+        [(s["id"], s["tracking_code"], kiosk, s["at"]) for s in supports],
+    )
+
+
+def shared_complaints(
+    db: sqlite_utils.Database, kiosk: str, since: str, limit: int = 200
+) -> list[dict[str, Any]]:
+    """Open complaints from the other channels of the same sub-office as `kiosk`."""
+    return list(
+        db.query(
+            "SELECT s.tracking_code, s.code, s.submitted_at, s.status, s.fields, "
+            "(SELECT count(*) FROM supports p WHERE p.tracking_code = s.tracking_code) AS supports "
+            "FROM submissions s JOIN kiosks k ON k.prefix = s.kiosk "
+            "WHERE s.kind = 'complaint' AND s.kiosk != ? "
+            "AND k.name = (SELECT name FROM kiosks WHERE prefix = ?) "
+            "AND s.status IN ('recibido', 'en_revision', 'observado') AND s.submitted_at >= ? "
+            "ORDER BY s.submitted_at DESC LIMIT ?",
+            [kiosk, kiosk, since, limit],
+        )
+    )
+
+
+def count_supports(db: sqlite_utils.Database, tracking_code: str) -> int:
+    return db.execute(
+        "SELECT count(*) FROM supports WHERE tracking_code = ?", [tracking_code]
+    ).fetchone()[0]

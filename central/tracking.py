@@ -100,6 +100,7 @@ def track(
             status=row["status"],
             status_label=gettext(lang, STATUS_LABELS[row["status"]]),
             history=history,
+            supports=store.count_supports(db, code),
         )
     if claim is None or kiosk is None:
         raise NotFound("not found")

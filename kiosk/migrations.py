@@ -98,12 +98,37 @@ def m003_screens(db: sqlite_utils.Database) -> None:
             created_at TEXT NOT NULL
         );
         -- "Same problem": one row per citizen who backed an open complaint at this
-        -- kiosk instead of filing it again. Kept here only (not synced yet).
+        -- kiosk instead of filing it again (sent to central through support_outbox).
         CREATE TABLE supports (
             id INTEGER PRIMARY KEY,
             submission_id TEXT NOT NULL REFERENCES submissions (id),
             created_at TEXT NOT NULL
         );
         CREATE INDEX supports_submission ON supports (submission_id);
+        """
+    )
+
+
+@migrations()
+def m004_shared_complaints(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- Supports still to be sent to central (deleted once acknowledged); the id
+        -- is born here so a resent batch counts once.
+        CREATE TABLE support_outbox (
+            id TEXT PRIMARY KEY,
+            tracking_code TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        -- Open complaints filed through the other kiosks of this sub-office, as central
+        -- shares them (public fields only), replaced at every sync.
+        CREATE TABLE shared_complaints (
+            tracking_code TEXT PRIMARY KEY,
+            code TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            supports INTEGER NOT NULL DEFAULT 0
+        );
         """
     )

@@ -28,7 +28,16 @@ from kiosk import content, store
 from kiosk.settings import Settings
 from kiosk.submissions import Identity, identity_from
 from sync import sealing, signing
-from sync.messages import PushBatch, PushResult, StatusChanges, SubmissionRecord
+from sync.messages import (
+    PushBatch,
+    PushResult,
+    SharedComplaints,
+    StatusChanges,
+    SubmissionRecord,
+    Support,
+    SupportAcks,
+    SupportBatch,
+)
 from ventanilla.clock import now_iso
 from ventanilla.worker import Worker
 
@@ -127,7 +136,9 @@ class SyncWorker(Worker):
         self.seal_waiting(identity)
         client = self.client(identity)
         self.push(client, identity)
+        self.push_supports(client, identity)
         self.pull_status(client, identity)
+        self.pull_shared(client, identity)
         self.pull_bundle(client, identity)
         self.database.write(lambda db: store.set_settings(db, {"last_sync_at": now_iso()}))
         self.last_error = self.content_error
@@ -229,6 +240,25 @@ class SyncWorker(Worker):
                 store.set_settings(db, {"status_cursor": str(batch.cursor)})
 
             self.database.write(apply)
+
+    def push_supports(self, client: httpx.Client, identity: Identity) -> None:
+        """Citizens' backing of open complaints; after the submissions they refer to."""
+        while rows := self.database.read(store.supports_to_send):
+            body = _encoder.encode(
+                SupportBatch(supports=[msgspec.convert(r, Support) for r in rows])
+            )
+            response = self.request(client, identity, "POST", "/api/v1/sync/supports", body)
+            stored = msgspec.msgpack.decode(response.content, type=SupportAcks).stored
+            if not stored:
+                raise SyncError("central acknowledged none of the supports sent")
+            self.database.write(lambda db, stored=stored: store.supports_sent(db, stored))
+
+    def pull_shared(self, client: httpx.Client, identity: Identity) -> None:
+        """Open complaints of this sub-office filed at its other kiosks, to suggest here."""
+        response = self.request(client, identity, "GET", "/api/v1/sync/shared")
+        shared = msgspec.msgpack.decode(response.content, type=SharedComplaints)
+        rows = [msgspec.structs.asdict(c) for c in shared.complaints]
+        self.database.write(lambda db: store.replace_shared_complaints(db, rows))
 
     def pull_bundle(self, client: httpx.Client, identity: Identity) -> None:
         stored = self.database.read(store.settings)

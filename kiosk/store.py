@@ -10,6 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from content.schema import LANGS, Catalog
+from sync.ids import uuid7
 from ventanilla.clock import iso, utc_now
 from ventanilla.database import insert_row, read_settings, write_settings
 
@@ -155,35 +156,91 @@ OPEN_STATUSES = ("recibido", "en_revision", "observado")
 def open_complaints(
     db: sqlite_utils.Database, category: str, limit: int = 5
 ) -> list[dict[str, Any]]:
-    """The newest open complaints of `category` filed here, with their public fields
-    (description, location: never personal data) and how many backed each one."""
+    """The newest open complaints of `category` filed here or at the other kiosks of this
+    sub-office (as central shares them), with their public fields (description,
+    location: never personal data) and how many backed each one."""
+    marks = ", ".join("?" * len(OPEN_STATUSES))
     rows = db.query(
+        "SELECT tracking_code, submitted_at, fields, supports FROM ("
         "SELECT s.tracking_code, s.submitted_at, s.fields, "
         "(SELECT count(*) FROM supports WHERE submission_id = s.id) AS supports "
         "FROM submissions s WHERE s.kind = 'complaint' AND s.code = ? "
-        f"AND s.status IN ({', '.join('?' * len(OPEN_STATUSES))}) "
-        "ORDER BY s.seq DESC LIMIT ?",
-        [category, *OPEN_STATUSES, limit],
+        f"AND s.status IN ({marks}) "
+        "UNION ALL SELECT tracking_code, submitted_at, fields, supports FROM shared_complaints "
+        f"WHERE code = ? AND status IN ({marks})"
+        ") ORDER BY submitted_at DESC LIMIT ?",
+        [category, *OPEN_STATUSES, category, *OPEN_STATUSES, limit],
     )
     return [{**row, "fields": json.loads(row["fields"])} for row in rows]
 
 
 def add_support(db: sqlite_utils.Database, category: str, tracking_code: str) -> int | None:
-    """Back the open complaint `tracking_code` of `category`; its new count, or None
-    when it is no such complaint (closed meanwhile, or another kind)."""
-    row = db.execute(
+    """Back the open complaint `tracking_code` of `category` (filed here, or shared by
+    central); its new count, or None when it is no such complaint (closed meanwhile,
+    or another kind). The support is also queued for central."""
+    marks = ", ".join("?" * len(OPEN_STATUSES))
+    own = db.execute(
         "SELECT id FROM submissions WHERE tracking_code = ? AND kind = 'complaint' AND code = ? "
-        f"AND status IN ({', '.join('?' * len(OPEN_STATUSES))})",
+        f"AND status IN ({marks})",
         [tracking_code, category, *OPEN_STATUSES],
     ).fetchone()
-    if row is None:
+    shared = db.execute(
+        f"SELECT 1 FROM shared_complaints WHERE tracking_code = ? AND code = ? AND status IN ({marks})",
+        [tracking_code, category, *OPEN_STATUSES],
+    ).fetchone()
+    if own is None and shared is None:
         return None
+    stamp = iso(utc_now())
     db.execute(
-        "INSERT INTO supports (submission_id, created_at) VALUES (?, ?)", [row[0], iso(utc_now())]
+        "INSERT INTO support_outbox (id, tracking_code, created_at) VALUES (?, ?, ?)",
+        [str(uuid7()), tracking_code, stamp],
     )
-    return db.execute("SELECT count(*) FROM supports WHERE submission_id = ?", [row[0]]).fetchone()[
-        0
-    ]
+    if own is not None:
+        db.execute(
+            "INSERT INTO supports (submission_id, created_at) VALUES (?, ?)", [own[0], stamp]
+        )
+        return db.execute(
+            "SELECT count(*) FROM supports WHERE submission_id = ?", [own[0]]
+        ).fetchone()[0]
+    db.execute(
+        "UPDATE shared_complaints SET supports = supports + 1 WHERE tracking_code = ?",
+        [tracking_code],
+    )
+    return db.execute(
+        "SELECT supports FROM shared_complaints WHERE tracking_code = ?", [tracking_code]
+    ).fetchone()[0]
+
+
+def supports_to_send(db: sqlite_utils.Database, limit: int = 500) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "SELECT id, tracking_code, created_at AS at FROM support_outbox ORDER BY created_at LIMIT ?",
+            [limit],
+        )
+    )
+
+
+def supports_sent(db: sqlite_utils.Database, ids: list[str]) -> None:
+    db.conn.executemany("DELETE FROM support_outbox WHERE id = ?", [(i,) for i in ids])
+
+
+def replace_shared_complaints(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
+    db.execute("DELETE FROM shared_complaints")
+    db.conn.executemany(
+        "INSERT INTO shared_complaints (tracking_code, code, submitted_at, status, fields, supports) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r["tracking_code"],
+                r["code"],
+                r["submitted_at"],
+                r["status"],
+                json.dumps(r["fields"], ensure_ascii=False),
+                r["supports"],
+            )
+            for r in rows
+        ],
+    )
 
 
 def add_desk_user(db: sqlite_utils.Database, username: str, password_hash: str) -> bool:

@@ -288,6 +288,7 @@ class TrackView(msgspec.Struct, kw_only=True):
     status: Status
     status_label: str
     history: list[TrackEvent] = []
+    supports: int = 0  # neighbours who said "same problem" instead of filing it again
 
 
 class OpenDataRow(msgspec.Struct, kw_only=True):
@@ -300,3 +301,37 @@ class OpenDataRow(msgspec.Struct, kw_only=True):
     status: Status
     count: int | None
     median_days_to_close: float | None
+
+
+# Backing an open complaint instead of filing it again ---------------------------
+
+
+class Support(msgspec.Struct, kw_only=True):
+    """One citizen backing an open complaint at a kiosk ("¿Es el mismo problema?")."""
+
+    id: str
+    tracking_code: str
+    at: str
+
+
+class SupportBatch(msgspec.Struct, kw_only=True):
+    supports: list[Support]
+
+
+class SupportAcks(msgspec.Struct, kw_only=True):
+    stored: list[str]
+
+
+class SharedComplaint(msgspec.Struct, kw_only=True):
+    """An open complaint filed elsewhere for the same sub-office: public fields only."""
+
+    tracking_code: str
+    code: str
+    submitted_at: str
+    status: Status
+    fields: dict[str, FieldValue] = {}
+    supports: int = 0
+
+
+class SharedComplaints(msgspec.Struct, kw_only=True):
+    complaints: list[SharedComplaint]
