@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import signal
 import socket
 import socketserver
 import threading
@@ -139,6 +140,10 @@ def serve(
     ready: Callable[[Emulator], None] | None = None,
 ) -> None:
     """Run an emulator in the foreground until Ctrl-C; `ready` is told once it listens."""
+    # A process started in the background inherits SIGINT ignored, and systemd
+    # stops services with SIGTERM: both must end the emulator cleanly.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with Emulator(out_dir, host=host, port=port, paper=paper, profile=profile) as emulator:
         if ready is not None:
             ready(emulator)

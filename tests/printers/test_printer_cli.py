@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -93,8 +94,17 @@ def test_emulate_listens_until_interrupted(tmp_path: Path) -> None:
             assert child.stdout.readline() == f"Jobs go to {tmp_path} (80 mm). Ctrl-C stops.\n"
             uri = listening.split()[-1]
             assert run("test", uri, "--paper", "80").exit_code == 0
+            # The job is saved once the printer has read it all: wait for that, not longer.
+            deadline = time.monotonic() + 5
+            while not (tmp_path / "job-0001.bin").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
         finally:
             child.send_signal(signal.SIGINT)
-        assert child.wait(timeout=10) == 0
+            try:
+                code = child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                raise
+        assert code == 0
     assert (tmp_path / "job-0001.bin").read_bytes().startswith(b"\x1b@")
     assert (tmp_path / "job-0001.png").exists()
