@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import re
 import shutil
 import sqlite3
 import time
@@ -350,12 +351,12 @@ def test_a_signed_request_is_accepted_once(enrolled):
     ("tamper", "status", "reason"),
     [
         (lambda h, b: ({}, b), 401, "unsigned request"),
-        (lambda h, b: (h, b + b"x"), 401, "bad signature (tampered or wrong key)"),
+        (lambda h, b: (h, b + b"x"), 401, r"bad signature \(tampered or wrong key\)"),
         (lambda h, b: ({**h, signing.HEADER_KIOSK: "XYZ"}, b), 403, "unknown kiosk 'XYZ'"),
         (
             lambda h, b: ({**h, signing.HEADER_TIMESTAMP: str(int(time.time()) - 600)}, b),
             401,
-            "clock skew of 600 s (more than 5 min)",
+            r"clock skew of 60\d s \(more than 5 min\)",
         ),
     ],
     ids=["unsigned", "tampered", "unknown-kiosk", "skewed"],
@@ -367,11 +368,11 @@ def test_bad_requests_are_refused_and_recorded(enrolled, tamper, status, reason)
     )
     response = push(central, headers, sent)
     assert response.status_code == status
-    assert response.json()["detail"] == reason
+    assert re.fullmatch(reason, response.json()["detail"])
     events = query(central.data_dir / "central.db", "SELECT * FROM auth_events")
-    assert [(e["status"], e["reason"], e["path"]) for e in events] == [
-        (status, reason, "/api/v1/sync/push")
-    ]
+    [event] = events
+    assert (event["status"], event["path"]) == (status, "/api/v1/sync/push")
+    assert re.fullmatch(reason, event["reason"])
     assert (
         query(central.data_dir / "central.db", "SELECT count(*) AS n FROM submissions")[0]["n"] == 0
     )
