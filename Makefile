@@ -41,6 +41,7 @@ test: $(VENV)/.installed-test system-packages
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/accept.py --json bench/results/accept.json
 	$(BIN)/python bench/sync_link.py --json bench/results/sync_link.json
+	$(BIN)/python bench/operations.py --json bench/results/operations.json
 
 # Every user-facing message needs its Quechua and English translation (exits 1 if not).
 i18n-check: $(VENV)/.installed-run

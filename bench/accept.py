@@ -14,25 +14,14 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
-
-COMPLAINT = {
-    "kind": "complaint",
-    "category": "bache",
-    "fields": {
-        "description": "Bache profundo en la calzada, peligroso para motos y bicicletas.",
-        "location": "Calle Sucre esquina Antezana, zona central",
-    },
-}
+from common import COMPLAINT, Server
 
 
 def raw_sqlite_rate(directory: Path, seconds: float) -> float:
@@ -51,42 +40,6 @@ def raw_sqlite_rate(directory: Path, seconds: float) -> float:
     elapsed = time.perf_counter() - start
     conn.close()
     return n / elapsed
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_kiosk(directory: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ventanilla",
-            "kiosk",
-            "serve",
-            "--data",
-            str(directory / "kiosk"),
-            "--prefix",
-            "TUN",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("kiosk did not start")
 
 
 async def closed_loop(url: str, seconds: float, concurrency: int) -> tuple[float, list[float]]:
@@ -148,7 +101,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=Path(__file__).parent) as tmp:
         directory = Path(tmp)
         raw = raw_sqlite_rate(directory, args.seconds)
-        process, url = start_kiosk(directory)
+        kiosk = Server("kiosk", "serve", "--data", str(directory / "kiosk"), "--prefix", "TUN")
+        url = kiosk.url
         try:
             asyncio.run(closed_loop(url, 1, 4))  # warm up
             rate, latencies = asyncio.run(closed_loop(url, args.seconds, args.concurrency))
@@ -156,8 +110,7 @@ def main() -> None:
             # open loop past capacity measures only its own queue).
             half = asyncio.run(open_loop(url, args.seconds, rate / 2))
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            kiosk.stop()
 
     results = {
         "raw_sqlite_commits_per_s": round(raw, 1),

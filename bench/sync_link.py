@@ -18,7 +18,6 @@ import argparse
 import concurrent.futures
 import http.server
 import json
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,9 +27,13 @@ from pathlib import Path
 
 import httpx
 
+# The link emulator is the one the tests use (tests/faultproxy.py).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from common import Server
+
 from tests.faultproxy import PROFILES, FaultProxy
 
+# With personal data, as most complaints with a contact will have: it travels sealed.
 COMPLAINT = {
     "kind": "complaint",
     "category": "bache",
@@ -42,12 +45,6 @@ COMPLAINT = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def ventanilla(*args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "ventanilla", *args],
@@ -56,29 +53,6 @@ def ventanilla(*args: str, **kwargs) -> subprocess.CompletedProcess:
         check=True,
         **kwargs,
     )
-
-
-class Server:
-    def __init__(self, *args: str):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "ventanilla", *args, "--port", str(self.port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(300):
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.stop()
-        raise SystemExit(f"{args[0]} did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def post_submissions(url: str, count: int) -> None:
