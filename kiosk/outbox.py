@@ -74,6 +74,7 @@ class SyncWorker(Worker):
         self.batch_size = FIRST_BATCH
         self.failures = 0
         self._client: httpx.Client | None = None
+        self._catalog_asked: str | None = state.bundle_version
 
     def stop(self, timeout: float = 60.0) -> None:
         super().stop(timeout)
@@ -119,11 +120,14 @@ class SyncWorker(Worker):
         if identity != self.state.identity:
             self.state.identity = identity
         active = stored.get("active_bundle") or None
-        if active != self.state.bundle_version:
+        # Compared with what was last asked for, not what loaded: an unusable bundle
+        # is reported once, not reloaded every round.
+        if active != self._catalog_asked:
             self.load_catalog(stored, identity)
         return identity
 
     def load_catalog(self, stored: dict[str, str], identity: Identity) -> None:
+        self._catalog_asked = stored.get("active_bundle") or None
         catalog, version = content.active_catalog(
             self.settings.data_dir, stored, identity.central_key, self.settings.catalog_dir
         )
