@@ -28,9 +28,12 @@ def ventanilla(*args: str) -> list[str]:
     return [sys.executable, "-m", "ventanilla", *args]
 
 
-def run(*args: str) -> str:
+DESK_USER, DESK_PASSWORD = "demo", "ventanilla-demo"
+
+
+def run(*args: str, stdin: str | None = None) -> str:
     """Run a `ventanilla` command to completion; its output, or exit on failure."""
-    result = subprocess.run(ventanilla(*args), capture_output=True, text=True)
+    result = subprocess.run(ventanilla(*args), capture_output=True, text=True, input=stdin)
     if result.returncode != 0:
         sys.exit(f"ventanilla {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
     return result.stdout
@@ -95,6 +98,11 @@ def main() -> None:
                 "--code",
                 code,
             )
+        # A desk account for the demo's own data (a real kiosk gets its staff's).
+        run(
+            "kiosk", "user", "add", "--data", str(DATA / "kiosk"), DESK_USER, "--password-stdin",
+            stdin=DESK_PASSWORD + "\n",
+        )  # fmt: skip
         print(banner(), flush=True)
         while True:
             time.sleep(3600)
@@ -127,6 +135,8 @@ def banner() -> str:
 Ventanilla demo is running: central, one kiosk (Sub Alcaldía Tunari, codes TUN-...)
 enrolled with it, and a virtual receipt printer.
 
+  Touch screen       {KIOSK_URL}/   (portrait 1080x1920 or landscape 1920x1080)
+  Front desk         {KIOSK_URL}/desk   staff login: {DESK_USER} / {DESK_PASSWORD}
   Kiosk API          {KIOSK_URL}/api/v1/procedures?q=construccion
   A procedure        {KIOSK_URL}/api/v1/procedures/ZOO-RUM?lang=qu
   Complaint kinds    {KIOSK_URL}/api/v1/complaint-categories
@@ -134,6 +144,8 @@ enrolled with it, and a virtual receipt printer.
   Printer and queue  {KIOSK_URL}/api/v1/printer
   OpenAPI schemas    {KIOSK_URL}/schema/openapi.json  {CENTRAL_URL}/schema/openapi.json
   Central health     {CENTRAL_URL}/healthz
+  Open311            {CENTRAL_URL}/open311/v2/services.json
+  Open data          {CENTRAL_URL}/opendata/summary.csv
 
 File a complaint at the kiosk:
 
@@ -143,8 +155,8 @@ File a complaint at the kiosk:
 
 Its receipt prints on the virtual printer: each job is saved as .bin (raw
 ESC/POS) and .png (what the paper shows) in {DATA / "printer"}; the preview is
-at {KIOSK_URL}/api/v1/submissions/TRACKING-CODE/receipt.png. Within seconds
-it reaches central:
+at {KIOSK_URL}/api/v1/submissions/TRACKING-CODE/receipt.png, and its QR opens
+{CENTRAL_URL}/t/TRACKING-CODE?s=... Within seconds it reaches central:
 
   .venv/bin/ventanilla central kiosks --data {DATA / "central"}
   .venv/bin/ventanilla central set-status --data {DATA / "central"} TRACKING-CODE en_revision --note "En revisión"
