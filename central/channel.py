@@ -16,10 +16,10 @@ from central import audit, store, webhooks
 from central.setup import Keys
 from content.check import check_submission
 from content.schema import Catalog
-from sync import chain, codes, sealing, signing
+from sync import sealing, signing
 from sync.messages import SubmissionIn
-from sync.records import build_record
-from ventanilla.clock import now_iso, utc_now
+from sync.records import next_record
+from ventanilla.clock import now_iso
 
 PREFIX = "CEN"
 NAME = "Alcaldía de Cochabamba (en línea)"
@@ -37,31 +37,19 @@ def accept(
     """Check and store an online submission (a writer task); the stored row."""
     checked = check_submission(catalog, payload)
     ensure_channel(db, keys)
-    moment = utc_now()
-    submitted_at = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-    code = codes.new_code(PREFIX)
-    while store.submission_by_code(db, code) is not None:
-        code = codes.new_code(PREFIX)
-    last_seq, last_hash = store.chain_tip(db, PREFIX)
-    record, personal = build_record(
+    record, personal = next_record(
         keys.signing_key,
-        tracking_code=code,
-        submitted_at=submitted_at,
-        seq=last_seq + 1,
-        prev_hash=last_hash or chain.GENESIS,
-        kind=checked.kind,
-        code=checked.code,
-        unit=checked.unit,
-        lang=checked.lang,
-        fields=checked.fields,
-        applicant=checked.applicant,
+        PREFIX,
+        checked,
+        store.chain_tip(db, PREFIX),
+        lambda code: store.submission_by_code(db, code) is not None,
     )
     sealed = sealing.seal(keys.sealing_public, personal, record.id.encode()) if personal else None
     row = {
         "id": record.id,
         "kiosk": PREFIX,
         "seq": record.seq,
-        "tracking_code": code,
+        "tracking_code": record.tracking_code,
         "kind": record.kind,
         "code": record.code,
         "unit": record.unit,
@@ -77,6 +65,6 @@ def accept(
         "chain_error": None,
     }
     store.insert_submission(db, row)
-    audit.record(db, actor, "submission.create", code, channel=PREFIX)
+    audit.record(db, actor, "submission.create", record.tracking_code, channel=PREFIX)
     webhooks.notify(db, "submission.created", {**row, "status": "recibido"})
     return row

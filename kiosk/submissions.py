@@ -21,13 +21,13 @@ from kiosk.errors import IdempotencyConflict, NotFound
 from kiosk.settings import DEFAULT_OFFICE, DEFAULT_PREFIX, Settings
 from printers import queue as print_queue
 from printers.queue import PrintWorker
-from sync import chain, codes, sealing, signing
+from sync import codes, sealing, signing
 from sync.messages import (
     Accepted,
     SubmissionIn,
     SubmissionSummary,
 )
-from sync.records import build_record
+from sync.records import next_record
 from sync.status import STATUS_LABELS
 from ventanilla.database import Database
 from ventanilla.i18n import N_, gettext
@@ -116,24 +116,12 @@ def accept_task(
                 if existing["request_hash"] != digest:
                     raise IdempotencyConflict(idempotency_key)
                 return existing, True
-        now = datetime.datetime.now(datetime.UTC)
-        submitted_at = now.replace(microsecond=now.microsecond // 1000 * 1000)
-        code = codes.new_code(identity.prefix)
-        while store.submission_by_code(db, code) is not None:  # 1 in 2^40: draw again
-            code = codes.new_code(identity.prefix)
-        last_seq, last_hash = store.chain_tip(db)
-        record, personal = build_record(
+        record, personal = next_record(
             identity.private_key,
-            tracking_code=code,
-            submitted_at=submitted_at,
-            seq=last_seq + 1,
-            prev_hash=last_hash or chain.GENESIS,
-            kind=checked.kind,
-            code=checked.code,
-            unit=checked.unit,
-            lang=checked.lang,
-            fields=checked.fields,
-            applicant=checked.applicant,
+            identity.prefix,
+            checked,
+            store.chain_tip(db),
+            lambda code: store.submission_by_code(db, code) is not None,
         )
         sealed = None
         if personal is not None and identity.sealing_key is not None:
@@ -141,7 +129,7 @@ def accept_task(
         row = {
             "id": record.id,
             "seq": record.seq,
-            "tracking_code": code,
+            "tracking_code": record.tracking_code,
             "kind": checked.kind,
             "code": checked.code,
             "unit": checked.unit,

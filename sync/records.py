@@ -3,14 +3,59 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import msgspec
 
-from sync import chain, tokens
+from sync import chain, codes, tokens
 from sync.ids import uuid7
 from sync.messages import PersonalData, SubmissionRecord
-from ventanilla.clock import iso
+from ventanilla.clock import iso, utc_now
+
+
+class Checked(Protocol):
+    """A submission that fits its form (content.check.Checked), as a record needs it."""
+
+    kind: str
+    code: str
+    unit: str
+    lang: str
+    fields: dict[str, Any]
+    applicant: dict[str, str] | None
+
+
+def next_record(
+    private_key: bytes,
+    prefix: str,
+    checked: Checked,
+    tip: tuple[int, str | None],
+    code_in_use: Callable[[str], bool],
+) -> tuple[SubmissionRecord, bytes | None]:
+    """A channel's next record: a fresh code, now, chained after `tip` (its last seq and hash).
+
+    Run in the channel's writer, so nothing comes between reading the tip and
+    storing the record.
+    """
+    code = codes.new_code(prefix)
+    while code_in_use(code):  # 1 in 2^40: draw again
+        code = codes.new_code(prefix)
+    moment = utc_now()
+    last_seq, last_hash = tip
+    return build_record(
+        private_key,
+        tracking_code=code,
+        # Milliseconds: what is stored and sent, so the hash covers exactly that.
+        submitted_at=moment.replace(microsecond=moment.microsecond // 1000 * 1000),
+        seq=last_seq + 1,
+        prev_hash=last_hash or chain.GENESIS,
+        kind=checked.kind,
+        code=checked.code,
+        unit=checked.unit,
+        lang=checked.lang,
+        fields=checked.fields,
+        applicant=checked.applicant,
+    )
 
 
 def build_record(
