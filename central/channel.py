@@ -7,9 +7,9 @@ personal data; and it alone writes their content (invariant 3).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import msgspec
 import sqlite_utils
 
 from central import audit, store, webhooks
@@ -19,7 +19,6 @@ from content.schema import Catalog
 from sync import sealing, signing
 from sync.messages import SubmissionIn
 from sync.records import next_record
-from ventanilla.clock import now_iso
 
 PREFIX = "CEN"
 NAME = "Alcaldía de Cochabamba (en línea)"
@@ -45,26 +44,7 @@ def accept(
         lambda code: store.submission_by_code(db, code) is not None,
     )
     sealed = sealing.seal(keys.sealing_public, personal, record.id.encode()) if personal else None
-    row = {
-        "id": record.id,
-        "kiosk": PREFIX,
-        "seq": record.seq,
-        "tracking_code": record.tracking_code,
-        "kind": record.kind,
-        "code": record.code,
-        "unit": record.unit,
-        "lang": record.lang,
-        "submitted_at": record.submitted_at,
-        "received_at": now_iso(),
-        "token": record.token,
-        "fields": json.dumps(record.fields, ensure_ascii=False),
-        "personal_digest": record.personal_digest,
-        "sealed": sealed,
-        "prev_hash": record.prev_hash,
-        "hash": record.hash,
-        "chain_error": None,
-    }
-    store.insert_submission(db, row)
+    row = store.insert_record(db, PREFIX, msgspec.structs.replace(record, sealed=sealed), None)
     audit.record(db, actor, "submission.create", record.tracking_code, channel=PREFIX)
     webhooks.notify(db, "submission.created", {**row, "status": "recibido"})
     return row

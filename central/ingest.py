@@ -7,7 +7,6 @@ stored whatever its neighbours look like, and the break is recorded, so that
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import msgspec
@@ -78,28 +77,7 @@ def _ingest_one(
                 problems.append("its sealed data does not match its digest")
     problems += _link_problems(db, kiosk, record)
 
-    store.insert_submission(
-        db,
-        {
-            "id": record.id,
-            "kiosk": kiosk,
-            "seq": record.seq,
-            "tracking_code": record.tracking_code,
-            "kind": record.kind,
-            "code": record.code,
-            "unit": record.unit,
-            "lang": record.lang,
-            "submitted_at": record.submitted_at,
-            "received_at": store.now_iso(),
-            "token": record.token,
-            "fields": json.dumps(record.fields, ensure_ascii=False),
-            "personal_digest": record.personal_digest,
-            "sealed": record.sealed,
-            "prev_hash": record.prev_hash,
-            "hash": record.hash,
-            "chain_error": "; ".join(problems) or None,
-        },
-    )
+    store.insert_record(db, kiosk, record, "; ".join(problems) or None)
     webhooks.notify(db, "submission.created", {**_public(record), "kiosk": kiosk})
     return ack("stored")
 

@@ -3,10 +3,12 @@ those that write run in the writer thread (see `ventanilla.database`)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlite_utils
 
+from sync.messages import SubmissionRecord
 from ventanilla.clock import now_iso
 from ventanilla.database import insert_row, read_settings, write_settings
 
@@ -101,8 +103,31 @@ def submission_at(db: sqlite_utils.Database, kiosk: str, seq: int) -> dict[str, 
     return _one(db, "SELECT * FROM submissions WHERE kiosk = ? AND seq = ?", [kiosk, seq])
 
 
-def insert_submission(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+def insert_record(
+    db: sqlite_utils.Database, kiosk: str, record: SubmissionRecord, chain_error: str | None
+) -> dict[str, Any]:
+    """Store a submission as its channel sent it; the row written."""
+    row = {
+        "id": record.id,
+        "kiosk": kiosk,
+        "seq": record.seq,
+        "tracking_code": record.tracking_code,
+        "kind": record.kind,
+        "code": record.code,
+        "unit": record.unit,
+        "lang": record.lang,
+        "submitted_at": record.submitted_at,
+        "received_at": now_iso(),
+        "token": record.token,
+        "fields": json.dumps(record.fields, ensure_ascii=False),
+        "personal_digest": record.personal_digest,
+        "sealed": record.sealed,
+        "prev_hash": record.prev_hash,
+        "hash": record.hash,
+        "chain_error": chain_error,
+    }
     insert_row(db, "submissions", row)
+    return row
 
 
 def flag_chain(db: sqlite_utils.Database, submission_id: str, error: str) -> None:
