@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import click
+import sqlite_utils
 
 from central import audit, open311, store, webhooks
 from central.enrollment import new_enrollment_code
@@ -23,6 +25,7 @@ from sync.status import STATUS_LABELS
 from ventanilla.database import Database
 
 LA_PAZ = ZoneInfo("America/La_Paz")
+T = TypeVar("T")
 
 data_option = click.option(
     "--data",
@@ -42,6 +45,24 @@ def open_database(data_dir: Path) -> Database:
         database.close()
         raise click.ClickException(str(exc)) from exc
     return database
+
+
+def read_central(data_dir: Path, fn: Callable[[sqlite_utils.Database], T]) -> T:
+    """Run `fn(db)` on central's database for one command, then close it."""
+    database = open_database(data_dir)
+    try:
+        return database.read(fn)
+    finally:
+        database.close()
+
+
+def write_central(data_dir: Path, fn: Callable[[sqlite_utils.Database], T]) -> T:
+    """Run the write task `fn(db)` on central's database for one command, then close it."""
+    database = open_database(data_dir)
+    try:
+        return database.write(fn)
+    finally:
+        database.close()
 
 
 @click.group()
@@ -105,13 +126,12 @@ def enroll_code(data_dir: Path, name: str, prefix: str) -> None:
         ventanilla central enroll-code --data /var/lib/ventanilla/central \\
             --name "Sub Alcaldía Tunari" --prefix TUN
     """
-    database = open_database(data_dir)
     try:
-        code, expires = database.write(lambda db: new_enrollment_code(db, name, prefix.upper()))
+        code, expires = write_central(
+            data_dir, lambda db: new_enrollment_code(db, name, prefix.upper())
+        )
     except EnrollmentRefused as exc:
         raise click.ClickException(str(exc)) from exc
-    finally:
-        database.close()
     until = expires.astimezone(LA_PAZ).strftime("%d/%m/%Y %H:%M")
     click.echo(f"One-time enrollment code for {name} ({prefix.upper()}), valid until {until}:")
     click.echo(code)
@@ -128,11 +148,7 @@ def kiosks(data_dir: Path) -> None:
 
         ventanilla central kiosks --data /var/lib/ventanilla/central
     """
-    database = open_database(data_dir)
-    try:
-        reports = database.read(kiosk_reports)
-    finally:
-        database.close()
+    reports = read_central(data_dir, kiosk_reports)
     if not reports:
         click.echo("No kiosk enrolled yet.")
         return
@@ -170,17 +186,15 @@ def set_status(
         ventanilla central set-status --data DIR TUN-7K3M-9QXP-4 en_revision \\
             --note "Su trámite está en revisión."
     """
-    database = open_database(data_dir)
     try:
-        database.write(
+        write_central(
+            data_dir,
             lambda db: change_status(
                 db, tracking_code, status, public_note, internal_note, by="cli"
-            )
+            ),
         )
     except (NotFound, Conflict) as exc:
         raise click.ClickException(str(exc)) from exc
-    finally:
-        database.close()
     click.echo(f"{tracking_code}: {status}")
 
 
@@ -198,19 +212,15 @@ def publish(directory: Path, data_dir: Path) -> None:
         catalog = load_catalog(directory)
     except CatalogError as exc:
         raise click.ClickException(f"not published, the catalogue has errors:\n{exc}") from exc
-    database = open_database(data_dir)
-    try:
-        keys = database.read(load_keys)
-        data = build_bundle(catalog, keys.signing_key)
-        version = catalog_version(catalog)
+    version = catalog_version(catalog)
 
-        def add(db: Any) -> None:
-            store.add_bundle(db, version, data)
-            audit.record(db, "cli", "content.publish", version, procedures=len(catalog.procedures))
+    def add(db: sqlite_utils.Database) -> bytes:
+        data = build_bundle(catalog, load_keys(db).signing_key)
+        store.add_bundle(db, version, data)
+        audit.record(db, "cli", "content.publish", version, procedures=len(catalog.procedures))
+        return data
 
-        database.write(add)
-    finally:
-        database.close()
+    data = write_central(data_dir, add)
     click.echo(
         f"Published bundle {version} ({len(catalog.procedures)} procedures, {len(data)} bytes)"
     )
@@ -237,11 +247,7 @@ def audit_verify(data_dir: Path) -> None:
 
         ventanilla central audit verify --data /var/lib/ventanilla/central
     """
-    database = open_database(data_dir)
-    try:
-        verdict = database.read(audit.verify)
-    finally:
-        database.close()
+    verdict = read_central(data_dir, audit.verify)
     if verdict.broken_at is not None:
         click.echo(f"BROKEN at entry {verdict.broken_at}: {verdict.reason}")
         raise SystemExit(1)
@@ -263,17 +269,13 @@ def api_key_add(data_dir: Path, name: str) -> None:
 
         ventanilla central api-key add --data /var/lib/ventanilla/central --name "Sistema de Obras"
     """
-    database = open_database(data_dir)
-    try:
 
-        def add(db: Any) -> str:
-            key = open311.new_api_key(db, name)
-            audit.record(db, "cli", "api_key.add", name)
-            return key
+    def add(db: sqlite_utils.Database) -> str:
+        key = open311.new_api_key(db, name)
+        audit.record(db, "cli", "api_key.add", name)
+        return key
 
-        key = database.write(add)
-    finally:
-        database.close()
+    key = write_central(data_dir, add)
     click.echo(f"API key for {name} (keep it secret; only its hash is stored):")
     click.echo(key)
 
@@ -294,19 +296,16 @@ def webhook_add(data_dir: Path, url: str) -> None:
         ventanilla central webhook add --data /var/lib/ventanilla/central \\
             --url https://obras.example.bo/ventanilla-events
     """
-    database = open_database(data_dir)
+
+    def add(db: sqlite_utils.Database) -> str:
+        secret = webhooks.new_webhook(db, url)
+        audit.record(db, "cli", "webhook.add", url)
+        return secret
+
     try:
-
-        def add(db: Any) -> str:
-            secret = webhooks.new_webhook(db, url)
-            audit.record(db, "cli", "webhook.add", url)
-            return secret
-
-        secret = database.write(add)
+        secret = write_central(data_dir, add)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    finally:
-        database.close()
     click.echo(f"Webhook {url} registered. Its secret (X-Ventanilla-Signature is sha256=HMAC):")
     click.echo(secret)
 
@@ -320,11 +319,7 @@ def webhook_log(data_dir: Path) -> None:
 
         ventanilla central webhook log --data /var/lib/ventanilla/central
     """
-    database = open_database(data_dir)
-    try:
-        rows = database.read(store.deliveries)
-    finally:
-        database.close()
+    rows = read_central(data_dir, store.deliveries)
     for row in rows:
         click.echo(
             f"#{row['id']} {row['event']} -> {row['url']}: {row['state']} after "
