@@ -41,6 +41,7 @@ from kiosk.ui.citizen import CitizenController
 from kiosk.ui.desk import DeskController, DeskLoginController
 from kiosk.ui.scratch import Scratch
 from printers.queue import PrintWorker
+from sync.messages import ErrorBody
 from ventanilla import __version__
 from ventanilla.database import Database, StorageUnavailable
 from ventanilla.http import error_handler, error_response, from_state, validation_failed
@@ -143,11 +144,11 @@ def _print_worker(state: State, settings: Settings) -> PrintWorker:
     return PrintWorker(state.database, settings.printer_uri, render, settings.printer_profile)
 
 
-def _invalid_submission(_: Request, exc: InvalidSubmission) -> Response[dict[str, Any]]:
+def _invalid_submission(_: Request, exc: InvalidSubmission) -> Response[ErrorBody]:
     return error_response(422, exc.message, exc.errors)
 
 
-def _idempotency_conflict(_: Request, exc: IdempotencyConflict) -> Response[dict[str, Any]]:
+def _idempotency_conflict(_: Request, exc: IdempotencyConflict) -> Response[ErrorBody]:
     return error_response(
         422,
         "Idempotency-Key already used for a different submission",
@@ -155,7 +156,7 @@ def _idempotency_conflict(_: Request, exc: IdempotencyConflict) -> Response[dict
     )
 
 
-def _storage_unavailable(_: Request, exc: StorageUnavailable) -> Response[dict[str, Any]]:
+def _storage_unavailable(_: Request, exc: StorageUnavailable) -> Response[ErrorBody]:
     log.error("storage unavailable: %s", exc)
     return error_response(
         503,
