@@ -15,6 +15,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
+from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
 from central.controllers import (
@@ -31,10 +32,13 @@ from central.migrations import migrations
 from central.open311 import Open311Error
 from central.settings import Settings
 from central.setup import load_keys
+from central.staff.guards import SESSION_STORE, LoginThrottle
+from central.staff.router import staff_router
 from central.webhooks import WebhookWorker
 from sync.messages import ErrorBody
 from sync.signing import RequestRefused
 from ventanilla import __version__
+from ventanilla.accounts import ui_secret
 from ventanilla.database import Database, StorageUnavailable
 from ventanilla.http import error_handler, error_response, from_state, validation_failed
 from ventanilla.metrics import Metrics
@@ -68,6 +72,7 @@ def create_app(settings: Settings) -> Litestar:
             TrackingController,
             Open311Controller,
             OpenDataController,
+            staff_router(settings.secure_cookies, ui_secret(settings.data_dir)),
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
@@ -77,6 +82,7 @@ def create_app(settings: Settings) -> Litestar:
             "keys": Provide(from_state("central_keys"), sync_to_thread=False),
             "settings": Provide(from_state("settings"), sync_to_thread=False),
             "metrics": Provide(from_state("metrics"), sync_to_thread=False),
+            "login_throttle": Provide(from_state("login_throttle"), sync_to_thread=False),
         },
         exception_handlers={
             RequestRefused: _refused,
@@ -94,7 +100,8 @@ def create_app(settings: Settings) -> Litestar:
             render_plugins=[JsonRenderPlugin()],
         ),
         request_max_body_size=settings.max_body_bytes,
-        state=State({"settings": settings, "metrics": metrics}),
+        stores={SESSION_STORE: MemoryStore()},
+        state=State({"settings": settings, "metrics": metrics, "login_throttle": LoginThrottle()}),
         middleware=[metrics.middleware],
     )
 

@@ -74,3 +74,16 @@ def verify(db: sqlite_utils.Database) -> Verdict:
     if head and head != f"{count}:{previous_hash}":
         return Verdict(count, count + 1, "the newest entries were removed")
     return Verdict(count)
+
+
+def personal_views(db: sqlite_utils.Database, subject: str) -> list[dict[str, Any]]:
+    """When a submission's personal data was opened, by which role and unit (never
+    the person's name): what its tracking page tells the citizen."""
+    return [
+        {"at": at, **{k: v for k, v in json.loads(details).items() if k in ("role", "unit")}}
+        for at, details in db.execute(
+            "SELECT at, details FROM audit_log WHERE subject = ? AND action = 'personal.view' "
+            "ORDER BY id",
+            [subject],
+        )
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -18,11 +19,15 @@ from central.ingest import kiosk_reports
 from central.migrations import migrations
 from central.settings import Settings
 from central.setup import NotInitialised, init_keys, load_keys
+from central.staff import store as staff_store
+from central.staff.accounts import ROLES, AccountRefused, add_account, update_account
 from central.status import change_status
 from content.bundle import build_bundle
 from content.catalog import CatalogError, catalog_version, load_catalog
+from content.schema import UNIT_CODES
 from sync.status import STATUS_LABELS
 from ventanilla.database import Database
+from ventanilla.i18n import gettext
 
 LA_PAZ = ZoneInfo("America/La_Paz")
 T = TypeVar("T")
@@ -326,3 +331,55 @@ def webhook_log(data_dir: Path) -> None:
             f"{row['attempts']} attempt(s)"
             + (f" ({row['last_error']})" if row["last_error"] else "")
         )
+
+
+@central.group()
+def user() -> None:
+    """Staff accounts for the staff site (/staff/)."""
+
+
+@user.command("add")
+@data_option
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="What the account may do.")
+@click.option(
+    "--unit",
+    "units",
+    multiple=True,
+    type=click.Choice(UNIT_CODES),
+    help="A unit whose submissions a reviewer works on (repeat for several).",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input instead of a prompt.",
+)
+def user_add(
+    data_dir: Path, username: str, role: str, units: tuple[str, ...], password_stdin: bool
+) -> None:
+    """Create a staff account (argon2id), or give an existing one this role, these
+    units and a new password.
+
+    Example:
+
+        ventanilla central user add --data /var/lib/ventanilla/central ana \\
+            --role reviewer --unit EMSA --unit OBRAS
+    """
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+    def add(db: sqlite_utils.Database) -> bool:
+        if staff_store.user(db, username) is None:
+            add_account(db, "cli", username, password, role, list(units))
+            return True
+        update_account(db, "cli", username, role, list(units), True, password)
+        return False
+
+    try:
+        created = write_central(data_dir, add)
+    except AccountRefused as exc:
+        raise click.ClickException(gettext("en", exc.message, **exc.values)) from exc
+    scope = f" for {', '.join(units)}" if units else ""
+    click.echo(f"{'Created' if created else 'Updated'} {role} {username}{scope}")

@@ -191,3 +191,45 @@ def m005_supports(db: sqlite_utils.Database) -> None:
         CREATE INDEX supports_code ON supports (tracking_code);
         """
     )
+
+
+@migrations()
+def m006_staff(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- Central staff (argon2id hashes), made with `ventanilla central user add`.
+        CREATE TABLE staff_users (
+            username TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('reviewer', 'supervisor', 'admin')),
+            created_at TEXT NOT NULL,
+            disabled_at TEXT
+        );
+        -- The units whose submissions a reviewer works on.
+        CREATE TABLE staff_units (
+            username TEXT NOT NULL REFERENCES staff_users (username),
+            unit TEXT NOT NULL,
+            PRIMARY KEY (username, unit)
+        );
+        -- The unit working on a submission: the one its channel routed it to (from the
+        -- catalogue) until a supervisor reassigns it. Kept apart from `unit`, which is
+        -- the channel's content and covered by its hash chain.
+        ALTER TABLE submissions ADD COLUMN assigned_unit TEXT;
+        UPDATE submissions SET assigned_unit = unit;
+        CREATE INDEX submissions_assigned ON submissions (assigned_unit, submitted_at);
+        CREATE INDEX audit_log_subject ON audit_log (subject, action);
+        -- Accent-insensitive full-text search over what staff may search: the code,
+        -- the procedure or category, and the non-personal fields (descriptions).
+        CREATE VIRTUAL TABLE submissions_search USING fts5 (
+            tracking_code, code, fields,
+            content = '', tokenize = 'unicode61 remove_diacritics 2'
+        );
+        INSERT INTO submissions_search (rowid, tracking_code, code, fields)
+            SELECT rowid, tracking_code, code, fields FROM submissions;
+        CREATE TRIGGER submissions_search_insert AFTER INSERT ON submissions
+        BEGIN
+            INSERT INTO submissions_search (rowid, tracking_code, code, fields)
+            VALUES (new.rowid, new.tracking_code, new.code, new.fields);
+        END;
+        """
+    )

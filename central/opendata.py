@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from central import store
+from central.exports import neutralised
 
 LA_PAZ = ZoneInfo("America/La_Paz")
 SMALLEST = 5
@@ -67,12 +68,5 @@ def as_csv(rows: list[dict[str, Any]]) -> str:
         cells = {k: ("" if v is None else v) for k, v in row.items()}
         if row["count"] is None:
             cells["count"] = f"<{SMALLEST}"
-        writer.writerow({k: _safe(v) for k, v in cells.items()})
+        writer.writerow({k: neutralised(v) for k, v in cells.items()})
     return out.getvalue()
-
-
-def _safe(value: Any) -> Any:
-    # A cell starting with = + - @ is a formula to a spreadsheet; the quote makes it text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -48,6 +48,6 @@ def page(
             **context,
         },
         status_code=status_code,
-        headers=SECURITY_HEADERS,
+        headers=dict(SECURITY_HEADERS),
         media_type="text/html",
     )

@@ -15,5 +15,10 @@ class Settings:
     max_body_bytes: int = 16 * 1024 * 1024
 
     @property
+    def secure_cookies(self) -> bool:
+        """Cookies go only over TLS when central is served over TLS (behind a proxy)."""
+        return self.public_url.startswith("https://")
+
+    @property
     def db_path(self) -> Path:
         return self.data_dir / "central.db"

@@ -125,6 +125,7 @@ def insert_record(
         "prev_hash": record.prev_hash,
         "hash": record.hash,
         "chain_error": chain_error,
+        "assigned_unit": record.unit,
     }
     insert_row(db, "submissions", row)
     return row

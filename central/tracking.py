@@ -13,14 +13,15 @@ import logging
 
 import sqlite_utils
 
-from central import store
+from central import audit, store
 from central.errors import NotFound
 from central.setup import Keys
+from central.staff.accounts import ROLE_LABELS
 from content.bundle import BundleError, open_bundle
 from content.catalog import load_catalog
 from content.schema import Catalog
 from sync import codes, signing, tokens
-from sync.messages import TrackEvent, TrackView
+from sync.messages import CaseOpened, TrackEvent, TrackView
 from sync.status import STATUS_LABELS
 from ventanilla.i18n import gettext
 
@@ -48,6 +49,25 @@ def _open_catalog(db: sqlite_utils.Database, keys: Keys) -> Catalog:
         except BundleError as exc:
             log.error("latest bundle unusable (%s): titles from the shipped catalogue", exc)
     return load_catalog()
+
+
+def opened_by(
+    db: sqlite_utils.Database, catalog: Catalog, tracking_code: str, lang: str
+) -> list[CaseOpened]:
+    """When central staff opened a submission's personal data, by unit and role."""
+    opened = []
+    for view in audit.personal_views(db, tracking_code):
+        unit = catalog.unit(view["unit"]) if view.get("unit") else None
+        opened.append(
+            CaseOpened(
+                at=view["at"],
+                role=view["role"],
+                role_label=gettext(lang, ROLE_LABELS.get(view["role"], view["role"])),
+                unit=view.get("unit"),
+                unit_name=unit.name.get(lang) if unit else view.get("unit"),
+            )
+        )
+    return opened
 
 
 def _title(catalog: Catalog, kind: str, code: str, lang: str) -> str:
@@ -101,6 +121,7 @@ def track(
             status_label=gettext(lang, STATUS_LABELS[row["status"]]),
             history=history,
             supports=store.count_supports(db, code),
+            opened_by=opened_by(db, catalog, code, lang),
         )
     if claim is None or kiosk is None:
         raise NotFound("not found")

@@ -36,13 +36,13 @@ from kiosk.receipts import receipt_bytes
 from kiosk.settings import Settings
 from kiosk.submissions import load_identity
 from kiosk.ui import UI_DIR
-from kiosk.ui.accounts import ui_secret
 from kiosk.ui.citizen import CitizenController
 from kiosk.ui.desk import DeskController, DeskLoginController
 from kiosk.ui.scratch import Scratch
 from printers.queue import PrintWorker
 from sync.messages import ErrorBody
 from ventanilla import __version__
+from ventanilla.accounts import ui_secret
 from ventanilla.database import Database, StorageUnavailable
 from ventanilla.http import error_handler, error_response, from_state, validation_failed
 from ventanilla.metrics import Metrics

@@ -12,8 +12,8 @@ from kiosk import content, enrollment, store
 from kiosk.migrations import migrations
 from kiosk.settings import Settings
 from kiosk.submissions import ConfigurationError, load_identity
-from kiosk.ui import accounts
 from printers.backends import PrinterError, open_printer
+from ventanilla import accounts
 from ventanilla.database import Database
 
 data_option = click.option(

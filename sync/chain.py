@@ -27,5 +27,10 @@ def personal_bytes(personal: PersonalData) -> bytes:
     return _encoder.encode(personal)
 
 
+def read_personal(data: bytes) -> PersonalData:
+    """The personal data in unsealed bytes (the inverse of `personal_bytes`)."""
+    return msgspec.msgpack.decode(data, type=PersonalData)
+
+
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()

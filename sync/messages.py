@@ -271,6 +271,17 @@ class TrackEvent(msgspec.Struct, kw_only=True):
     changed_at: str
 
 
+class CaseOpened(msgspec.Struct, kw_only=True):
+    """A time central staff opened a submission's personal data: the unit and the
+    role that did, never the person's name."""
+
+    at: str
+    role: str
+    role_label: str
+    unit: str | None = None
+    unit_name: str | None = None
+
+
 class TrackView(msgspec.Struct, kw_only=True):
     """What anyone holding a receipt sees: never personal data.
 
@@ -289,6 +300,8 @@ class TrackView(msgspec.Struct, kw_only=True):
     status_label: str
     history: list[TrackEvent] = []
     supports: int = 0  # neighbours who said "same problem" instead of filing it again
+    # Every view of the citizen's personal data is visible to the citizen.
+    opened_by: list[CaseOpened] = []
 
 
 class OpenDataRow(msgspec.Struct, kw_only=True):

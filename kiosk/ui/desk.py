@@ -20,7 +20,7 @@ from kiosk.errors import InvalidSubmission, NotFound
 from kiosk.outbox import SyncWorker
 from kiosk.settings import Settings
 from kiosk.submissions import Identity
-from kiosk.ui import accounts, webforms
+from kiosk.ui import webforms
 from kiosk.ui.citizen import LA_PAZ, local_time
 from kiosk.ui.guards import DESK_SESSIONS, desk_login, desk_user
 from kiosk.ui.pages import SECURITY_HEADERS, FormData
@@ -28,6 +28,7 @@ from printers import queue as print_queue
 from printers.backends import printer_status
 from printers.queue import PrintWorker
 from sync.status import STATUS_LABELS
+from ventanilla import accounts
 from ventanilla.database import Database
 from ventanilla.i18n import N_, gettext
 

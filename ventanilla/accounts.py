@@ -1,4 +1,5 @@
-"""Front-desk accounts: argon2id password hashes, and the secret that signs the UI's tokens."""
+"""Staff accounts (front desk and central): argon2id password hashes, and the secret
+that signs a site's CSRF tokens."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
 
 
 def ui_secret(data_dir: Path) -> str:
-    """The CSRF secret of this kiosk, made once and kept (0600) beside its database,
+    """The CSRF secret of this site, made once and kept (0600) beside its database,
     so a restart does not turn every open form into an error."""
     path = data_dir / "ui-secret"
     if not path.exists():
