@@ -10,22 +10,22 @@ import time
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 
 from central.staff import store
 from central.staff.accounts import StaffUser
 from ventanilla.database import Database
 from ventanilla.i18n import N_
+from ventanilla.sessions import SessionConfig
 
 SESSION_HOURS = 9  # a working day at city hall
 SESSION_STORE = "staff-sessions"
 
 
-def session_config(secure: bool) -> ServerSideSessionConfig:
+def session_config(secure: bool) -> SessionConfig:
     """Server-side sessions: the cookie holds a random id and nothing else, is never
     readable by scripts, is not sent on cross-site posts, and only over TLS when
     central is served over TLS."""
-    return ServerSideSessionConfig(
+    return SessionConfig(
         store=SESSION_STORE,
         key="staff-session",
         path="/staff",

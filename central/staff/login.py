@@ -13,6 +13,7 @@ from central.staff.pages import FormData, staff_lang, staff_page
 from ventanilla import accounts
 from ventanilla.database import Database
 from ventanilla.i18n import N_, gettext
+from ventanilla.sessions import renew_session_id
 
 
 class LoginController(Controller):
@@ -59,9 +60,8 @@ class LoginController(Controller):
             )
         login_throttle.succeeded(username)
         database.write(lambda db: audit.record(db, username, "staff.login", address))
-        # A new session on login: an id planted before it (session fixation) is dropped.
-        request.clear_session()
         request.set_session({"staff": username, "lang": lang})
+        renew_session_id(request)
         home = "/staff/admin/users" if row["role"] == "admin" else "/staff/"
         return Redirect(home, status_code=303)
 

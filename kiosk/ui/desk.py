@@ -31,6 +31,7 @@ from sync.status import STATUS_LABELS
 from ventanilla import accounts
 from ventanilla.database import Database
 from ventanilla.i18n import N_, gettext
+from ventanilla.sessions import renew_session_id
 
 DESK_LANG = "es"  # the staff of a Sub Alcaldía work in Spanish
 
@@ -77,8 +78,8 @@ class DeskLoginController(Controller):
             return desk_page(
                 request, "desk/login.html", status_code=401, error=error, username=username
             )
-        request.clear_session()
         request.set_session({"desk_user": username})
+        renew_session_id(request)
         return Redirect("/desk", status_code=303)
 
     @post("/logout", sync_to_thread=False)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.middleware.session.server_side import ServerSideSessionConfig
+
+from ventanilla.sessions import SessionConfig
 
 SESSION_HOURS = 10  # one working day
 
 # Server-side sessions (an opaque HttpOnly, SameSite=Lax cookie), layered on the desk
 # routes only: the citizen screens never carry a session cookie.
-DESK_SESSIONS = ServerSideSessionConfig(
+DESK_SESSIONS = SessionConfig(
     store="desk-sessions",
     key="desk-session",
     max_age=SESSION_HOURS * 3600,
