@@ -29,6 +29,13 @@ def ventanilla(*args: str) -> list[str]:
 
 
 DESK_USER, DESK_PASSWORD = "demo", "ventanilla-demo"
+# Central staff for the demo: (username, role, units); all share one password.
+STAFF = (
+    ("revisor", "reviewer", ("ALUMBRADO", "EMSA", "OBRAS")),
+    ("supervisor", "supervisor", ()),
+    ("admin", "admin", ()),
+)
+STAFF_PASSWORD = "ventanilla-demo"
 
 
 def run(*args: str, stdin: str | None = None) -> str:
@@ -103,6 +110,12 @@ def main() -> None:
             "kiosk", "user", "add", "--data", str(DATA / "kiosk"), DESK_USER, "--password-stdin",
             stdin=DESK_PASSWORD + "\n",
         )  # fmt: skip
+        for username, role, units in STAFF:
+            unit_args = [arg for unit in units for arg in ("--unit", unit)]
+            run(
+                "central", "user", "add", "--data", str(DATA / "central"), username,
+                "--role", role, *unit_args, "--password-stdin", stdin=STAFF_PASSWORD + "\n",
+            )  # fmt: skip
         print(banner(), flush=True)
         while True:
             time.sleep(3600)
@@ -143,6 +156,8 @@ enrolled with it, and a virtual receipt printer.
   Sync with central  {KIOSK_URL}/api/v1/sync/status
   Printer and queue  {KIOSK_URL}/api/v1/printer
   OpenAPI schemas    {KIOSK_URL}/schema/openapi.json  {CENTRAL_URL}/schema/openapi.json
+  Central staff      {CENTRAL_URL}/staff/   logins (password {STAFF_PASSWORD}):
+                     revisor (street lights, rubbish, works), supervisor, admin
   Central health     {CENTRAL_URL}/healthz
   Open311            {CENTRAL_URL}/open311/v2/services.json
   Open data          {CENTRAL_URL}/opendata/summary.csv
