@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,10 +60,22 @@ class Verdict:
     reason: str | None = None
 
 
-def verify(db: sqlite_utils.Database) -> Verdict:
-    """Walk the whole chain; the first entry that was edited, removed or inserted."""
+def head(db: sqlite_utils.Database) -> str:
+    """`<n>:<hash>` of the newest entry: an anchor to keep outside this database
+    (journald, another server, paper). Whoever rewrites the whole log, head
+    included, still cannot make an old anchor fit."""
+    last = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return f"{last[0]}:{last[1]}" if last else f"0:{GENESIS}"
+
+
+def verify(db: sqlite_utils.Database, anchors: Sequence[str] = ()) -> Verdict:
+    """Walk the whole chain; the first entry that was edited, removed or inserted,
+    or that does not match an anchor (`<n>:<hash>`, see `head`) kept elsewhere."""
+    kept = dict(anchor.split(":", 1) for anchor in anchors)
     previous_hash, expected_id, count = GENESIS, 1, 0
     for row in db.query("SELECT * FROM audit_log ORDER BY id"):
+        if kept.get(str(row["id"]), row["hash"]) != row["hash"]:
+            return Verdict(count, row["id"], "it differs from the anchor kept outside")
         if row["id"] != expected_id:
             return Verdict(count, expected_id, f"entry {expected_id} is missing")
         if row["prev_hash"] != previous_hash:
@@ -70,9 +83,12 @@ def verify(db: sqlite_utils.Database) -> Verdict:
         if _hash(row) != row["hash"]:
             return Verdict(count, row["id"], "its content was changed")
         previous_hash, expected_id, count = row["hash"], expected_id + 1, count + 1
-    head = read_settings(db, "central_settings").get("audit_head")
-    if head and head != f"{count}:{previous_hash}":
+    stored_head = read_settings(db, "central_settings").get("audit_head")
+    if stored_head and stored_head != f"{count}:{previous_hash}":
         return Verdict(count, count + 1, "the newest entries were removed")
+    beyond = [int(n) for n in kept if int(n) > count]
+    if beyond:
+        return Verdict(count, count + 1, f"entry {min(beyond)} of an anchor kept outside is gone")
     return Verdict(count)
 
 
