@@ -34,10 +34,15 @@ def account_form(form: Any) -> dict[str, Any]:
     }
 
 
+def edit_refused(request: Request, exc: publishing.InvalidEdit) -> Template:
+    return edit_page(request, exc.procedure, exc.form, exc.errors, status_code=422)
+
+
 class AdminController(Controller):
     path = "/staff/admin"
     include_in_schema = False
     opt = {"roles": ("admin",)}
+    exception_handlers = {publishing.InvalidEdit: edit_refused}
 
     @get("/users", sync_to_thread=True)
     def users(
@@ -161,10 +166,7 @@ class AdminController(Controller):
     ) -> Template:
         """The edited procedure as citizens will read it, with the button to publish."""
         _, procedure = procedure_of(database, keys, code)
-        try:
-            changed = publishing.edited(procedure, data)
-        except publishing.InvalidEdit as exc:
-            return edit_page(request, procedure, data, exc.errors, status_code=422)
+        changed = publishing.edited(procedure, data)
         return staff_page(
             request, "staff/content_preview.html", procedure=changed, values=data, langs=LANGS
         )
@@ -180,10 +182,7 @@ class AdminController(Controller):
     ) -> Template:
         """Sign the catalogue with the edited procedure into the bundle kiosks pull next."""
         catalog, procedure = procedure_of(database, keys, code)
-        try:
-            changed = publishing.edited(procedure, data)
-        except publishing.InvalidEdit as exc:
-            return edit_page(request, procedure, data, exc.errors, status_code=422)
+        changed = publishing.edited(procedure, data)
         actor = staff_user(request).username
         version = database.write(
             lambda db: publishing.publish(

@@ -29,11 +29,12 @@ LISTS = ("requirements", "steps")
 
 
 class InvalidEdit(ValueError):
-    """An edit that cannot be published; `errors` maps form fields to msgids."""
+    """An edit of `procedure` that cannot be published: the form as sent, and
+    `errors` mapping its fields to msgids."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, procedure: Procedure, form: dict[str, str], errors: dict[str, str]):
         super().__init__("; ".join(errors.values()))
-        self.errors = errors
+        self.procedure, self.form, self.errors = procedure, form, errors
 
 
 def form_values(procedure: Procedure) -> dict[str, str]:
@@ -88,11 +89,11 @@ def edited(procedure: Procedure, form: dict[str, str]) -> Procedure:
         errors["fee_bs"] = N_("El costo es un número de bolivianos (o vacío si no se sabe).")
     data["verified_on"] = datetime.datetime.now(LA_PAZ).date().isoformat()
     if errors:
-        raise InvalidEdit(errors)
+        raise InvalidEdit(procedure, form, errors)
     try:
         return msgspec.convert(data, Procedure)
     except msgspec.ValidationError as exc:
-        raise InvalidEdit({"form": str(exc)}) from None
+        raise InvalidEdit(procedure, form, {"form": str(exc)}) from None
 
 
 def with_procedure(catalog: Catalog, procedure: Procedure) -> Catalog:
