@@ -97,7 +97,15 @@ def init(data_dir: Path) -> None:
     "--public-url",
     help="Address citizens and kiosks use to reach central (default: http://HOST:PORT).",
 )
-def serve(data_dir: Path, host: str, port: int, public_url: str | None) -> None:
+@click.option(
+    "--log-format",
+    type=click.Choice(["auto", "json", "text"]),
+    envvar="VENTANILLA_LOG_FORMAT",
+    default="auto",
+    show_default=True,
+    help="Logs on stderr: JSON lines (for journald), text, or auto (text on a terminal).",
+)
+def serve(data_dir: Path, host: str, port: int, public_url: str | None, log_format: str) -> None:
     """Run the central site.
 
     Example:
@@ -105,16 +113,27 @@ def serve(data_dir: Path, host: str, port: int, public_url: str | None) -> None:
         ventanilla central serve --data /var/lib/ventanilla/central \\
             --public-url https://ventanilla.example.bo
     """
+    import logging
+
     import uvicorn
 
     from central.app import create_app
+    from ventanilla import logs
 
     open_database(data_dir).close()
     settings = Settings(
         data_dir=data_dir, public_url=(public_url or f"http://{host}:{port}").rstrip("/")
     )
-    click.echo(f"Central on http://{host}:{port}/ (public address {settings.public_url})")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+    app = create_app(settings)
+    logs.configure(log_format)
+    logging.getLogger(__name__).info(
+        "central on http://%s:%d/ (public address %s)",
+        host,
+        port,
+        settings.public_url,
+        extra={"port": port, "public_url": settings.public_url},
+    )
+    uvicorn.run(app, host=host, port=port, **logs.uvicorn_options())
 
 
 @central.command("enroll-code")
@@ -241,22 +260,53 @@ def audit_log() -> None:
     """The audit log of staff actions and views of personal data."""
 
 
+def _anchor(_: click.Context, __: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    for value in values:
+        number, _, digest = value.partition(":")
+        if not number.isdigit() or len(digest) != 64:
+            raise click.BadParameter(f"{value!r} is not <n>:<64 hex digits> (see `audit head`)")
+    return values
+
+
 @audit_log.command("verify")
 @data_option
-def audit_verify(data_dir: Path) -> None:
+@click.option(
+    "--anchor",
+    "anchors",
+    multiple=True,
+    callback=_anchor,
+    help="An `audit head` output kept outside this database (repeatable).",
+)
+def audit_verify(data_dir: Path, anchors: tuple[str, ...]) -> None:
     """Check the audit log's hash chain: `OK <n> entries`, or the first broken entry.
 
-    Exits with status 1 when the chain is broken.
+    Exits with status 1 when the chain is broken or does not hold an anchor.
 
     Example:
 
-        ventanilla central audit verify --data /var/lib/ventanilla/central
+        ventanilla central audit verify --data /var/lib/ventanilla/central \
+            --anchor 4711:9f2c...e01a
     """
-    verdict = read_central(data_dir, audit.verify)
+    verdict = read_central(data_dir, lambda db: audit.verify(db, anchors))
     if verdict.broken_at is not None:
         click.echo(f"BROKEN at entry {verdict.broken_at}: {verdict.reason}")
         raise SystemExit(1)
     click.echo(f"OK {verdict.entries} entries")
+
+
+@audit_log.command("head")
+@data_option
+def audit_head(data_dir: Path) -> None:
+    """Print `<n>:<hash>` of the newest entry, to keep outside this database.
+
+    The nightly timer logs it to the journal; `audit verify --anchor` checks the
+    log still holds it, which catches even a rewrite of the whole log.
+
+    Example:
+
+        ventanilla central audit head --data /var/lib/ventanilla/central
+    """
+    click.echo(read_central(data_dir, audit.head))
 
 
 @central.group("api-key")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -13,8 +14,10 @@ from kiosk.migrations import migrations
 from kiosk.settings import Settings
 from kiosk.submissions import ConfigurationError, load_identity
 from printers.backends import PrinterError, open_printer
-from ventanilla import accounts
+from ventanilla import accounts, logs
 from ventanilla.database import Database
+
+log = logging.getLogger(__name__)
 
 data_option = click.option(
     "--data",
@@ -81,6 +84,7 @@ def kiosk() -> None:
     show_default=True,
     help="Seconds of that countdown; then everything on the screen is cleared.",
 )
+@logs.log_format_option
 def serve(
     data_dir: Path,
     host: str,
@@ -96,6 +100,7 @@ def serve(
     sync_max_backoff: float,
     idle_seconds: float,
     idle_countdown: float,
+    log_format: str,
 ) -> None:
     """Run the kiosk server on embedded SQLite.
 
@@ -132,8 +137,17 @@ def serve(
             identity = database.write(lambda db: load_identity(db, settings))
         except (ConfigurationError, ValueError) as exc:
             raise click.ClickException(str(exc)) from exc
-    click.echo(f"Kiosk {identity.prefix} ({identity.office}) on http://{host}:{port}/")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+    app = create_app(settings)
+    logs.configure(log_format)
+    log.info(
+        "kiosk %s (%s) on http://%s:%d/",
+        identity.prefix,
+        identity.office,
+        host,
+        port,
+        extra={"prefix": identity.prefix, "port": port},
+    )
+    uvicorn.run(app, host=host, port=port, **logs.uvicorn_options())
 
 
 @kiosk.command()

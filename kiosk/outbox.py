@@ -82,8 +82,9 @@ class SyncWorker(Worker):
             self._client.close()
 
     def wake(self) -> None:
-        """Something new to send: go now, unless the link is down (then backoff rules)."""
-        if self.failures == 0:
+        """Something new to send: go now, unless the link is down (then backoff rules)
+        or there is nobody to send it to yet (the enrollment poll picks it up)."""
+        if self.failures == 0 and self.state.identity.enrolled:
             super().wake()
 
     def run_once(self) -> float:
@@ -137,15 +138,34 @@ class SyncWorker(Worker):
         log.info("serving catalogue %s", version or "shipped with the kiosk")
 
     def sync_once(self, identity: Identity) -> None:
+        started = time.monotonic()
         self.seal_waiting(identity)
         client = self.client(identity)
-        self.push(client, identity)
+        pushed, sent_bytes = self.push(client, identity)
         self.push_supports(client, identity)
-        self.pull_status(client, identity)
+        changes = self.pull_status(client, identity)
         self.pull_shared(client, identity)
         self.pull_bundle(client, identity)
         self.database.write(lambda db: store.set_settings(db, {"last_sync_at": now_iso()}))
         self.last_error = self.content_error
+        seconds = time.monotonic() - started
+        # A round with nothing to move says so only at DEBUG: there is one every few seconds.
+        log.log(
+            logging.INFO if pushed or changes else logging.DEBUG,
+            "sync round: pushed %d submission(s) in %d bytes, %d status change(s), %.2f s",
+            pushed,
+            sent_bytes,
+            changes,
+            seconds,
+            extra={
+                "event": "sync_round",
+                "pushed": pushed,
+                "bytes": sent_bytes,
+                "status_changes": changes,
+                "seconds": round(seconds, 3),
+                "batch_size": self.batch_size,
+            },
+        )
 
     def client(self, identity: Identity) -> httpx.Client:
         url = self.database.read(store.settings).get("sync_url", identity.central_url)
@@ -175,8 +195,10 @@ class SyncWorker(Worker):
         self.database.checkpoint()
         log.info("sealed the personal data of %d submission(s)", len(rows))
 
-    def push(self, client: httpx.Client, identity: Identity) -> None:
+    def push(self, client: httpx.Client, identity: Identity) -> tuple[int, int]:
+        """Send the outbox in batches; (submissions acknowledged, bytes sent)."""
         sent_any = False
+        pushed = sent_bytes = 0
         while not self.stopping:
             rows = self.database.read(lambda db: store.outbox_ready(db, self.batch_size))
             if not rows:
@@ -194,6 +216,7 @@ class SyncWorker(Worker):
             except (httpx.HTTPError, SyncError):
                 self.batch_size = max(MIN_BATCH, self.batch_size // 2)
                 raise
+            sent_bytes += len(body)
             elapsed = time.monotonic() - started
             result = msgspec.msgpack.decode(response.content, type=PushResult)
             sent = {r["seq"]: r["submission_id"] for r in rows}
@@ -208,6 +231,7 @@ class SyncWorker(Worker):
             if done:
                 self.database.write(lambda db, done=done: store.delete_outbox(db, done))
                 sent_any = True
+                pushed += len(done)
             if not done:
                 detail = rejected[0].error if rejected else "no acknowledgement"
                 raise SyncError(f"central took none of a batch of {len(rows)}: {detail}")
@@ -215,6 +239,7 @@ class SyncWorker(Worker):
         if sent_any:
             # Acknowledged personal data was deleted with its rows: take it off the disk too.
             self.database.checkpoint()
+        return pushed, sent_bytes
 
     def adapt(self, elapsed: float, size: int) -> None:
         if elapsed < FAST_ROUND and size >= self.batch_size:
@@ -222,7 +247,9 @@ class SyncWorker(Worker):
         elif elapsed > SLOW_ROUND:
             self.batch_size = max(MIN_BATCH, self.batch_size // 2)
 
-    def pull_status(self, client: httpx.Client, identity: Identity) -> None:
+    def pull_status(self, client: httpx.Client, identity: Identity) -> int:
+        """Apply central's status changes since the cursor; how many there were."""
+        applied = 0
         while True:
             cursor = int(self.database.read(store.settings).get("status_cursor", "0"))
             response = self.request(
@@ -230,7 +257,8 @@ class SyncWorker(Worker):
             )
             batch = msgspec.msgpack.decode(response.content, type=StatusChanges)
             if not batch.changes:
-                return
+                return applied
+            applied += len(batch.changes)
 
             def apply(db: Any, batch: StatusChanges = batch) -> None:
                 for change in batch.changes:

@@ -87,9 +87,14 @@ def submission_by_idempotency_key(db: sqlite_utils.Database, key: str) -> dict[s
     return next(iter(rows), None)
 
 
+def code_in_use(db: sqlite_utils.Database, tracking_code: str) -> bool:
+    sql = "SELECT 1 FROM submissions WHERE tracking_code = ?"
+    return db.conn.execute(sql, [tracking_code]).fetchone() is not None
+
+
 def chain_tip(db: sqlite_utils.Database) -> tuple[int, str | None]:
     """(seq, hash) of the last submission, (0, None) before the first."""
-    row = db.execute("SELECT seq, hash FROM submissions ORDER BY seq DESC LIMIT 1").fetchone()
+    row = db.conn.execute("SELECT seq, hash FROM submissions ORDER BY seq DESC LIMIT 1").fetchone()
     return (row[0], row[1]) if row else (0, None)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,8 @@ from sync.records import next_record
 from sync.status import STATUS_LABELS
 from ventanilla.database import Database
 from ventanilla.i18n import N_, gettext
+
+log = logging.getLogger(__name__)
 
 MAX_IDEMPOTENCY_KEY = 200
 
@@ -121,7 +124,7 @@ def accept_task(
             identity.prefix,
             checked,
             store.chain_tip(db),
-            lambda code: store.submission_by_code(db, code) is not None,
+            lambda code: store.code_in_use(db, code),
         )
         sealed = None
         if personal is not None and identity.sealing_key is not None:
@@ -186,6 +189,21 @@ async def accept(
     row, replayed = await database.write_async(task)
     if printer is not None and not replayed:
         printer.wake()
+    # No tracking code (it opens the case's page) and nothing the citizen typed.
+    log.info(
+        "%s %s #%d",
+        "replayed" if replayed else "accepted",
+        identity.prefix,
+        row["seq"],
+        extra={
+            "event": "submission_accepted",
+            "prefix": identity.prefix,
+            "seq": row["seq"],
+            "kind": row["kind"],
+            "catalog_code": row["code"],
+            "replayed": replayed,
+        },
+    )
     return accepted(row, identity), replayed
 
 

@@ -9,6 +9,7 @@ import click
 from printers.backends import PrinterError, printer_status, send
 from printers.emulator import Emulator, serve
 from printers.escpos import render_test_page
+from ventanilla import logs
 
 profile_option = click.option(
     "--profile",
@@ -85,7 +86,8 @@ def status(uri: str, profile: str) -> None:
 )
 @paper_option
 @profile_option
-def emulate(host: str, port: int, out_dir: Path, paper: str, profile: str) -> None:
+@logs.log_format_option
+def emulate(host: str, port: int, out_dir: Path, paper: str, profile: str, log_format: str) -> None:
     """Run a virtual network printer until Ctrl-C.
 
     Each connection is one job: the bytes are saved as job-NNNN.bin and the
@@ -102,6 +104,7 @@ def emulate(host: str, port: int, out_dir: Path, paper: str, profile: str) -> No
         click.echo(f"Printer listening on tcp://{emulator.host}:{emulator.port}")
         click.echo(f"Jobs go to {emulator.out_dir} ({emulator.paper} mm). Ctrl-C stops.")
 
+    logs.configure(log_format)
     try:
         serve(host, port, out_dir, int(paper), profile, ready=ready)
     except (OSError, ValueError) as e:

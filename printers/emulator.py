@@ -127,7 +127,9 @@ class Emulator:
             path.write_bytes(job)  # last: a .bin present means its .png is too
             self.jobs.append(path)
             self._saved.notify_all()
-        log.info("printed %s (%d bytes)", path, len(job))
+        log.info(
+            "printed %s (%d bytes)", path, len(job), extra={"job": path.name, "bytes": len(job)}
+        )
         return path
 
 
@@ -180,7 +182,11 @@ class _Job(socketserver.BaseRequestHandler):
         if not interpreter.job:
             return  # only status queries: nothing to print
         if emulator.paper_out or emulator.cover_open:
-            log.warning("dropped a %d-byte job: printer not ready", len(interpreter.job))
+            log.warning(
+                "dropped a %d-byte job: printer not ready",
+                len(interpreter.job),
+                extra={"bytes": len(interpreter.job)},
+            )
             return
         emulator.save(bytes(interpreter.job), interpreter.png())
 

@@ -220,20 +220,37 @@ class PrintWorker(Worker):
         except _Withdrawn:
             return
         except PrinterWriteFailed as exc:
-            log.error("print job %s may be half printed: %s", job_id, exc)
+            log.error(
+                "print job %s may be half printed: %s",
+                job_id,
+                exc,
+                extra=_outcome(job, "uncertain"),
+            )
             self._finish(job_id, mark_uncertain, str(exc))
         except PrinterError as exc:
-            log.warning("print job %s waits: %s", job_id, exc)
+            log.warning("print job %s waits: %s", job_id, exc, extra=_outcome(job, "retry"))
             self._finish(job_id, mark_retry, str(exc))
         except Exception as exc:
             # A bug in rendering must not loop forever on the same job.
-            log.exception("print job %s failed", job_id)
+            log.exception("print job %s failed", job_id, extra=_outcome(job, "uncertain"))
             self._finish(job_id, mark_uncertain, f"render error: {exc}")
         else:
             self.database.write(lambda db: mark_printed(db, job_id))
+            log.info("print job %s printed", job_id, extra=_outcome(job, "printed"))
 
     def _finish(self, job_id: int, mark: Callable[..., None], error: str) -> None:
         self.database.write(lambda db: mark(db, job_id, error))
+
+
+def _outcome(job: dict[str, Any], outcome: str) -> dict[str, Any]:
+    """The structured fields of a print job's log line (see ventanilla/logs.py)."""
+    return {
+        "event": "print_job",
+        "job": job["id"],
+        "reason": job["reason"],
+        "attempt": job["attempts"] + 1,
+        "outcome": outcome,
+    }
 
 
 class _Withdrawn(Exception):

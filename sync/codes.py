@@ -46,7 +46,9 @@ def new_code(prefix: str) -> str:
     """A fresh random tracking code for the channel `prefix` (three letters)."""
     if not PREFIX_RE.match(prefix):
         raise ValueError(f"prefix must be three letters A-Z, not {prefix!r}")
-    body = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_CHARS))
+    # 40 random bits, 5 at a time: each of the 32^8 bodies equally likely.
+    bits = int.from_bytes(secrets.token_bytes(RANDOM_CHARS * 5 // 8), "big")
+    body = "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(RANDOM_CHARS))
     return f"{prefix}-{body[:4]}-{body[4:]}-{check_character(prefix, body)}"
 
 

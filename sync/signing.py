@@ -7,6 +7,7 @@ algorithm is made, and can be reviewed, in one place.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import secrets
 import time
@@ -33,8 +34,15 @@ def public_key(private_key: bytes) -> bytes:
     return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
+@functools.lru_cache(maxsize=8)
+def _private_key(private_key: bytes) -> Ed25519PrivateKey:
+    # Loading a key costs about as much as a signature: a kiosk signs every receipt
+    # with the same one, so it is loaded once.
+    return Ed25519PrivateKey.from_private_bytes(private_key)
+
+
 def sign(private_key: bytes, message: bytes) -> bytes:
-    return Ed25519PrivateKey.from_private_bytes(private_key).sign(message)
+    return _private_key(private_key).sign(message)
 
 
 def verify(public_key_bytes: bytes, message: bytes, signature: bytes) -> bool:
