@@ -304,13 +304,16 @@ def export(request: Request, database: Database, keys: Keys, fmt: str) -> Respon
 
     def listed(db: sqlite_utils.Database) -> tuple[Catalog, list]:
         rows, _ = store.inbox(db, filters, user.visible_units(), inbox.EXPORT_LIMIT)
-        audit.record(
-            db, user.username, "inbox.export", None,
-            format=fmt, filters=inbox.query_string(query), rows=len(rows),
-        )  # fmt: skip
         return current_catalog(db, keys), rows
 
-    catalog, rows = database.write(listed)
+    # Read apart from the writer (which sync also needs), then audited before it is sent.
+    catalog, rows = database.read(listed)
+    database.write(
+        lambda db: audit.record(
+            db, user.username, "inbox.export", None,
+            format=fmt, filters=inbox.query_string(query), rows=len(rows),
+        )
+    )  # fmt: skip
     exported = inbox.export_rows(rows, catalog)
     headers = {"Content-Disposition": f'attachment; filename="ventanilla.{fmt}"'}
     if fmt == "csv":

@@ -19,6 +19,7 @@ from ventanilla.sessions import SessionConfig
 
 SESSION_HOURS = 9  # a working day at city hall
 SESSION_STORE = "staff-sessions"
+MAX_TRACKED = 10_000  # names and addresses with recent failed logins, before pruning
 
 
 def session_config(secure: bool) -> SessionConfig:
@@ -88,9 +89,17 @@ class LoginThrottle:
         return int(wait) + (1 if wait else 0)
 
     def failed(self, username: str, address: str) -> None:
+        now = time.monotonic()
         with self._lock:
+            if len(self._failures) > MAX_TRACKED:
+                # Someone trying many names: forget the failures that no longer count.
+                self._failures = {
+                    key: times
+                    for key, times in self._failures.items()
+                    if times and times[-1] > now - self.window
+                }
             for key in self._keys(username, address):
-                self._failures.setdefault(key, collections.deque()).append(time.monotonic())
+                self._failures.setdefault(key, collections.deque()).append(now)
 
     def succeeded(self, username: str) -> None:
         with self._lock:

@@ -238,6 +238,8 @@ def test_xss_is_escaped_in_every_view_and_csv_cells_cannot_run(central, light):
     entry = next(r for r in as_json.json() if r["tracking_code"] == light)
     assert entry["fields"]["description"].startswith("=HYPERLINK")  # JSON is data, kept as is
     assert "Quispe" not in exported.text and "Quispe" not in as_json.text  # no personal data
+    exports = rows(central, "SELECT details FROM audit_log WHERE action = 'inbox.export'")
+    assert {json.loads(e["details"])["format"] for e in exports} >= {"csv", "json"}
 
 
 def test_search_ignores_accents_and_case_and_finds_codes(central, light, rubbish):
