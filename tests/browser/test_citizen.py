@@ -36,7 +36,10 @@ def qr_on_screen(page: Page) -> list[str]:
     """The QR codes in the receipt's image, as the screen shows it."""
     qr = page.locator("img.qr")
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    # Visible is not yet loaded: the first QR of a fresh server takes a moment to draw.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=qr.element_handle(), timeout=10_000
+    )
     # zxing may report one symbol twice (two detectors agreeing): the distinct texts.
     return sorted(set(read_qr_codes(qr.screenshot())))
 
