@@ -32,13 +32,13 @@ from central.migrations import migrations
 from central.open311 import Open311Error
 from central.settings import Settings
 from central.setup import load_keys
-from central.staff.guards import SESSION_STORE, LoginThrottle
+from central.staff.guards import SESSION_STORE
 from central.staff.router import staff_router
 from central.webhooks import WebhookWorker
 from sync.messages import ErrorBody
 from sync.signing import RequestRefused
 from ventanilla import __version__
-from ventanilla.accounts import ui_secret
+from ventanilla.accounts import LoginThrottle, ui_secret
 from ventanilla.database import Database, StorageUnavailable
 from ventanilla.http import error_handler, error_response, from_state, validation_failed
 from ventanilla.metrics import Metrics

@@ -42,7 +42,7 @@ from kiosk.ui.scratch import Scratch
 from printers.queue import PrintWorker
 from sync.messages import ErrorBody
 from ventanilla import __version__
-from ventanilla.accounts import ui_secret
+from ventanilla.accounts import LoginThrottle, ui_secret
 from ventanilla.database import Database, StorageUnavailable
 from ventanilla.http import error_handler, error_response, from_state, validation_failed
 from ventanilla.metrics import Metrics
@@ -105,6 +105,7 @@ def create_app(settings: Settings) -> Litestar:
             "settings": Provide(from_state("settings"), sync_to_thread=False),
             "scratch": Provide(from_state("scratch"), sync_to_thread=False),
             "metrics": Provide(from_state("metrics"), sync_to_thread=False),
+            "login_throttle": Provide(from_state("login_throttle"), sync_to_thread=False),
         },
         exception_handlers={
             NotFound: error_handler(404),
@@ -131,7 +132,14 @@ def create_app(settings: Settings) -> Litestar:
             exclude=["^/api/", "^/healthz", "^/schema"],
         ),
         stores={"desk-sessions": MemoryStore()},
-        state=State({"settings": settings, "scratch": Scratch(), "metrics": metrics}),
+        state=State(
+            {
+                "settings": settings,
+                "scratch": Scratch(),
+                "metrics": metrics,
+                "login_throttle": LoginThrottle(),
+            }
+        ),
         middleware=[metrics.middleware],
     )
 

@@ -1,11 +1,7 @@
 """Who may open a staff page: a session (an opaque cookie), the account behind it
-still enabled, and a role the route allows. Login attempts are throttled."""
+still enabled, and a role the route allows."""
 
 from __future__ import annotations
-
-import collections
-import threading
-import time
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -19,7 +15,6 @@ from ventanilla.sessions import SessionConfig
 
 SESSION_HOURS = 9  # a working day at city hall
 SESSION_STORE = "staff-sessions"
-MAX_TRACKED = 10_000  # names and addresses with recent failed logins, before pruning
 
 
 def session_config(secure: bool) -> SessionConfig:
@@ -56,51 +51,3 @@ async def staff_login(connection: ASGIConnection, handler: BaseRouteHandler) -> 
     if roles is not None and user.role not in roles:
         raise PermissionDeniedException(N_("Su cuenta no tiene permiso para ver esta página."))
     connection.state.staff = user
-
-
-class LoginThrottle:
-    """At most `per_user` failed logins per username, and `per_address` per client
-    address, in any `window` seconds; then that name or address waits.
-
-    Counted for unknown usernames too, so the answer tells nothing about which exist."""
-
-    def __init__(self, per_user: int = 5, per_address: int = 20, window: float = 900.0) -> None:
-        self.limits = {"user": per_user, "address": per_address}
-        self.window = window
-        self._failures: dict[tuple[str, str], collections.deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _keys(self, username: str, address: str) -> list[tuple[str, str]]:
-        return [("user", username.casefold()), ("address", address)]
-
-    def wait_seconds(self, username: str, address: str) -> int:
-        """0 if a login may be tried now, else how many seconds until it may."""
-        now = time.monotonic()
-        wait = 0.0
-        with self._lock:
-            for key in self._keys(username, address):
-                failures = self._failures.get(key)
-                if not failures:
-                    continue
-                while failures and failures[0] <= now - self.window:
-                    failures.popleft()
-                if len(failures) >= self.limits[key[0]]:
-                    wait = max(wait, failures[0] + self.window - now)
-        return int(wait) + (1 if wait else 0)
-
-    def failed(self, username: str, address: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            if len(self._failures) > MAX_TRACKED:
-                # Someone trying many names: forget the failures that no longer count.
-                self._failures = {
-                    key: times
-                    for key, times in self._failures.items()
-                    if times and times[-1] > now - self.window
-                }
-            for key in self._keys(username, address):
-                self._failures.setdefault(key, collections.deque()).append(now)
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(("user", username.casefold()), None)

@@ -8,9 +8,9 @@ from litestar.response import Redirect, Template
 
 from central import audit
 from central.staff import store
-from central.staff.guards import LoginThrottle
 from central.staff.pages import FormData, staff_lang, staff_page
 from ventanilla import accounts
+from ventanilla.accounts import LoginThrottle
 from ventanilla.database import Database
 from ventanilla.i18n import N_, gettext
 from ventanilla.sessions import renew_session_id

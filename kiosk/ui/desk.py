@@ -69,15 +69,35 @@ class DeskLoginController(Controller):
 
     @post("/login", sync_to_thread=True)
     def login(
-        self, request: Request, database: NamedDependency[Database], data: FormData
+        self,
+        request: Request,
+        database: NamedDependency[Database],
+        login_throttle: NamedDependency[accounts.LoginThrottle],
+        data: FormData,
     ) -> Response:
+        """Check the password (argon2id); after 5 failures a name waits 15 minutes."""
         username = data.get("username", "").strip()
+        address = request.client.host if request.client else "unknown"
+        wait = login_throttle.wait_seconds(username, address)
+        if wait:
+            error = gettext(
+                DESK_LANG,
+                N_("Demasiados intentos fallidos. Vuelva a intentar en {minutes} minutos."),
+                minutes=-(-wait // 60),
+            )
+            page = desk_page(
+                request, "desk/login.html", status_code=429, error=error, username=username
+            )
+            page.headers["Retry-After"] = str(wait)
+            return page
         stored = database.read(lambda db: store.desk_password_hash(db, username))
         if not accounts.verify_password(stored, data.get("password", "")):
+            login_throttle.failed(username, address)
             error = gettext(DESK_LANG, N_("Usuario o contraseña incorrectos."))
             return desk_page(
                 request, "desk/login.html", status_code=401, error=error, username=username
             )
+        login_throttle.succeeded(username)
         request.set_session({"desk_user": username})
         renew_session_id(request)
         return Redirect("/desk", status_code=303)

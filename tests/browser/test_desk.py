@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DESK_PASSWORD, DESK_USER, add_desk_user, login_to_desk
-from tests.conftest import wait_for
+from tests.conftest import Server, kiosk_args, wait_for
 from ventanilla.cli import cli
 
 COMPLAINT = {
@@ -99,6 +99,31 @@ def test_forms_without_a_csrf_token_are_refused(screen):
         assert client.post("/reset", data={"handles": ""}).status_code == 403
         # The JSON API and its programs are not affected.
         assert client.post("/api/v1/submissions", json=COMPLAINT).status_code == 201
+
+
+def test_failed_desk_logins_make_that_name_wait(tmp_path):
+    add_desk_user(tmp_path, "rosa", "clave-de-prueba")
+    add_desk_user(tmp_path)
+    server = Server(kiosk_args(tmp_path), tmp_path).start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            token = re.search(
+                r'name="_csrf_token" value="([^"]+)"', client.get("/desk/login").text
+            )[1]
+
+            def login(password: str) -> httpx.Response:
+                return client.post(
+                    "/desk/login",
+                    data={"_csrf_token": token, "username": "rosa", "password": password},
+                )
+
+            assert [login("adivinando").status_code for _ in range(5)] == [401] * 5
+            waiting = login("clave-de-prueba")  # the right one, too late
+            assert waiting.status_code == 429 and int(waiting.headers["retry-after"]) > 0
+            assert "Demasiados intentos" in waiting.text
+        desk_client(server)  # another name still logs in (it asserts the 303)
+    finally:
+        server.stop()
 
 
 def test_reprint_through_the_api_needs_a_desk_login(screen, printer):
