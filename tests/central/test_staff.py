@@ -503,3 +503,33 @@ def test_user_add_refuses_unknown_units_and_roles(tmp_path):
         input="corta\n",
     )  # fmt: skip
     assert short.exit_code == 1 and "8" in short.output
+
+
+@pytest.mark.parametrize(
+    ("user", "method", "path", "fields", "status"),
+    [
+        ("sonia", "GET", "/staff/?page=0", None, 400),
+        ("sonia", "GET", "/staff/?since=ayer", None, 400),
+        ("sonia", "GET", "/staff/?kind=carta", None, 400),
+        ("sonia", "GET", "/staff/?q=%22%29%28*%20OR%20NEAR", None, 200),
+        ("sonia", "GET", "/staff/?q=" + "x" * 500, None, 400),
+        ("sonia", "GET", "/staff/cases/%3Cscript%3E", None, 404),
+        ("sonia", "GET", "/staff/cases/CEN-0000-0000-0", None, 404),
+        ("sonia", "POST", "/staff/cases/CEN-0000-0000-0/status", {"status": "x", "public_note": "y"}, 422),
+        ("sonia", "POST", "/staff/bulk", {"status": "en_revision", "public_note": "y"}, 422),
+        ("sonia", "POST", "/staff/bulk", {"codes": "NOPE", "status": "en_revision", "public_note": "y"}, 404),
+        ("admin", "POST", "/staff/admin/users/nadie", {"role": "admin"}, 404),
+        ("admin", "POST", "/staff/admin/users/nadie", {"role": "jefe"}, 422),
+        ("admin", "GET", "/staff/admin/content/NO-EXISTE", None, 404),
+        ("admin", "POST", "/staff/admin/content/ZOO-RUM/publish", {"title_es": "Solo el título"}, 422),
+        ("admin", "POST", "/staff/admin/webhooks", {"url": "ftp://x"}, 422),
+    ],
+)  # fmt: skip
+def test_bad_input_gets_a_clear_page_never_a_500(central, user, method, path, fields, status):
+    staff = Staff(central, user)
+    bundles = rows(central, "SELECT count(*) AS n FROM bundles")
+    answer = staff.send_form(path, **fields) if method == "POST" else staff.get(path)
+    assert answer.status_code == status, answer.text[-500:]
+    if status != 200:
+        assert 'class="message"' in answer.text or 'class="error"' in answer.text
+    assert rows(central, "SELECT count(*) AS n FROM bundles") == bundles  # nothing published
