@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -26,9 +27,11 @@ from content.bundle import build_bundle
 from content.catalog import CatalogError, catalog_version, load_catalog
 from content.schema import UNIT_CODES
 from sync.status import STATUS_LABELS
+from ventanilla import logs
 from ventanilla.database import Database
 from ventanilla.i18n import gettext
 
+log = logging.getLogger(__name__)
 LA_PAZ = ZoneInfo("America/La_Paz")
 T = TypeVar("T")
 
@@ -97,14 +100,7 @@ def init(data_dir: Path) -> None:
     "--public-url",
     help="Address citizens and kiosks use to reach central (default: http://HOST:PORT).",
 )
-@click.option(
-    "--log-format",
-    type=click.Choice(["auto", "json", "text"]),
-    envvar="VENTANILLA_LOG_FORMAT",
-    default="auto",
-    show_default=True,
-    help="Logs on stderr: JSON lines (for journald), text, or auto (text on a terminal).",
-)
+@logs.log_format_option
 def serve(data_dir: Path, host: str, port: int, public_url: str | None, log_format: str) -> None:
     """Run the central site.
 
@@ -113,12 +109,9 @@ def serve(data_dir: Path, host: str, port: int, public_url: str | None, log_form
         ventanilla central serve --data /var/lib/ventanilla/central \\
             --public-url https://ventanilla.example.bo
     """
-    import logging
-
     import uvicorn
 
     from central.app import create_app
-    from ventanilla import logs
 
     open_database(data_dir).close()
     settings = Settings(
@@ -126,7 +119,7 @@ def serve(data_dir: Path, host: str, port: int, public_url: str | None, log_form
     )
     app = create_app(settings)
     logs.configure(log_format)
-    logging.getLogger(__name__).info(
+    log.info(
         "central on http://%s:%d/ (public address %s)",
         host,
         port,

@@ -13,6 +13,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from ventanilla.i18n import N_, gettext
+
 # argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile.
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist takes as long as a real
@@ -46,6 +48,15 @@ def ui_secret(data_dir: Path) -> str:
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def wait_message(lang: str, seconds: int) -> str:
+    """What a login page tells someone the throttle makes wait `seconds`."""
+    return gettext(
+        lang,
+        N_("Demasiados intentos fallidos. Vuelva a intentar en {minutes} minutos."),
+        minutes=-(-seconds // 60),
+    )
 
 
 class LoginThrottle:

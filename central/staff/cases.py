@@ -349,10 +349,11 @@ def case_page(
     user, lang = staff_user(request), staff_lang(request)
 
     def read(db: sqlite_utils.Database) -> tuple[Catalog, list, list]:
+        catalog = current_catalog(db, keys)
         return (
-            current_catalog(db, keys),
+            catalog,
             store.history(db, row["id"]),
-            opened_by(db, current_catalog(db, keys), row["tracking_code"], lang),
+            opened_by(db, catalog, row["tracking_code"], lang),
         )
 
     catalog, history, views = database.read(read)

@@ -38,11 +38,7 @@ class LoginController(Controller):
         address = request.client.host if request.client else "unknown"
         wait = login_throttle.wait_seconds(username, address)
         if wait:
-            error = gettext(
-                lang,
-                N_("Demasiados intentos fallidos. Vuelva a intentar en {minutes} minutos."),
-                minutes=-(-wait // 60),
-            )
+            error = accounts.wait_message(lang, wait)
             page = staff_page(
                 request, "staff/login.html", status_code=429, error=error, username=username
             )

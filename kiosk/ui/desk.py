@@ -80,11 +80,7 @@ class DeskLoginController(Controller):
         address = request.client.host if request.client else "unknown"
         wait = login_throttle.wait_seconds(username, address)
         if wait:
-            error = gettext(
-                DESK_LANG,
-                N_("Demasiados intentos fallidos. Vuelva a intentar en {minutes} minutos."),
-                minutes=-(-wait // 60),
-            )
+            error = accounts.wait_message(DESK_LANG, wait)
             page = desk_page(
                 request, "desk/login.html", status_code=429, error=error, username=username
             )
