@@ -168,6 +168,18 @@ def enroll(
     assert result.exit_code == 0, result.output
 
 
+def add_staff(data_dir: Path, username: str, role: str, *units: str, password: str) -> None:
+    """A central staff account, made as an operator would (`central user add`)."""
+    unit_args = [arg for unit in units for arg in ("--unit", unit)]
+    result = CliRunner().invoke(
+        cli,
+        ["central", "user", "add", "--data", str(data_dir), username, "--role", role,
+         *unit_args, "--password-stdin"],
+        input=password + "\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
 def wait_for(
     condition: Callable[[], object], timeout: float = 30.0, what: str = "condition"
 ) -> object:

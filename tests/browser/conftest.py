@@ -132,3 +132,20 @@ def login_to_desk(page: Page, username: str = DESK_USER, password: str = DESK_PA
 
 def text_of(page: Page, selector: str) -> str:
     return re.sub(r"\s+", " ", page.inner_text(selector)).strip()
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def serious_violations(page: Page) -> list[str]:
+    """What axe-core (vendored) finds serious or critical on `page` (WCAG 2.2 AA)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+    )
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

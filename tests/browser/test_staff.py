@@ -13,9 +13,8 @@ from click.testing import CliRunner
 from playwright.sync_api import Browser, Page, expect
 
 from content.schema import Catalog
-from tests.browser.conftest import LANDSCAPE, Watch, open_page
-from tests.browser.test_accessibility import serious_violations
-from tests.conftest import Server
+from tests.browser.conftest import LANDSCAPE, Watch, open_page, serious_violations
+from tests.conftest import Server, add_staff
 from ventanilla.cli import cli
 
 PASSWORD = "clave-de-la-central"
@@ -36,12 +35,9 @@ def central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One central for the module, with a reviewer of ALUMBRADO, a supervisor and an admin."""
     data_dir = tmp_path_factory.mktemp("central")
     invoke("init", "--data", str(data_dir))
-    for username, role in [(REVIEWER, "reviewer"), (SUPERVISOR, "supervisor"), (ADMIN, "admin")]:
-        units = ["--unit", "ALUMBRADO"] if role == "reviewer" else []
-        invoke(
-            "user", "add", "--data", str(data_dir), username, "--role", role, *units,
-            "--password-stdin", input=PASSWORD + "\n",
-        )  # fmt: skip
+    add_staff(data_dir, REVIEWER, "reviewer", "ALUMBRADO", password=PASSWORD)
+    add_staff(data_dir, SUPERVISOR, "supervisor", password=PASSWORD)
+    add_staff(data_dir, ADMIN, "admin", password=PASSWORD)
     server = Server(["central", "serve", "--data", str(data_dir)], data_dir).start()
     yield server
     server.stop()

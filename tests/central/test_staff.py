@@ -21,7 +21,7 @@ from central.audit import verify
 from central.setup import load_keys
 from content.bundle import open_bundle
 from sync import signing
-from tests.conftest import FAST_SYNC, Server, enroll, wait_for
+from tests.conftest import FAST_SYNC, Server, add_staff, enroll, wait_for
 from ventanilla.cli import cli
 from ventanilla.database import connect
 
@@ -36,11 +36,7 @@ def invoke(*args: str, input: str | None = None) -> str:
 
 
 def add_user(data_dir: Path, username: str, role: str, *units: str) -> None:
-    unit_args = [arg for unit in units for arg in ("--unit", unit)]
-    invoke(
-        "central", "user", "add", "--data", str(data_dir), username, "--role", role,
-        *unit_args, "--password-stdin", input=PASSWORD + "\n",
-    )  # fmt: skip
+    add_staff(data_dir, username, role, *units, password=PASSWORD)
 
 
 class Staff(httpx.Client):
