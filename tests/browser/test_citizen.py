@@ -48,7 +48,9 @@ def see_receipt(page: Page, server, printer, lang: str) -> str:
     """Check the receipt screen; return its tracking code."""
     code = text_of(page, "#tracking-code")
     assert CODE_RE.match(code), code
-    [url] = qr_on_screen(page)
+    codes = qr_on_screen(page)
+    assert len(codes) == 1, codes
+    [url] = codes
     assert url.startswith(f"http://127.0.0.1:8001/t/{code}?s=")
     # The screen's QR is the paper's QR: printing started by itself.
     wait_for(
